@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs everything the project needs on a fresh machine: Debian packages, npm packages.
+# Idempotent: a second run only checks. Used by .ci/run and documented in the README.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want=$(grep -v '^\s*#' scripts/setup/apt-packages.txt | awk 'NF{print $1}')
+missing=()
+for pkg in $want; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci (better-sqlite3 compiles from source, ~1 min)"
+  npm ci --no-audit --no-fund
+fi
+echo "setup: done"

@@ -1,0 +1,217 @@
+/**
+ * All configuration, parsed once from the environment into a frozen typed object.
+ * No other file reads process.env; each component receives only its slice.
+ * Every variable, its default and its meaning is listed in CONFIG_DOCS (rendered in the README).
+ */
+import * as path from "node:path";
+import { ConfigError } from "./errors";
+import type { LogLevel } from "./logger";
+
+export type StackKind = "embedded" | "real";
+
+export interface TransportConfig {
+  kind: "embedded" | "kafka";
+  topic: string;
+  partitions: number;
+  replicationFactor: number;
+  /** SQLite file of the embedded log. */
+  embeddedPath: string;
+  kafka: { brokers: string[]; clientId: string };
+}
+
+export interface PublishConfig {
+  /** How long the first request of a batch waits for others before the batch is sent. */
+  lingerMs: number;
+  maxBatch: number;
+  /** Requests waiting or in flight beyond this are refused with 503 (backpressure). */
+  maxQueue: number;
+  /** A request whose event is not acknowledged within this bound gets 503. */
+  timeoutMs: number;
+}
+
+export interface ApiConfig {
+  port: number;
+  host: string;
+  catalogFile: string;
+  /** SQLite file holding guild membership, so it survives restarts. */
+  statePath: string;
+  maxNameLength: number;
+  publish: PublishConfig;
+}
+
+export interface StorageConfig {
+  kind: "local" | "hdfs";
+  /** Root of the tables: a local folder, or an absolute HDFS path. */
+  warehouse: string;
+  webhdfsUrl: string;
+  hdfsUser: string;
+}
+
+export interface QueryConfig {
+  kind: "duckdb" | "trino" | "presto";
+  prestoUrl: string;
+  catalog: string;
+  schema: string;
+  user: string;
+}
+
+export interface SinkConfig {
+  groupId: string;
+  rollMaxRows: number;
+  rollMaxBytes: number;
+  rollIntervalMs: number;
+  maxMessageBytes: number;
+  metricsPort: number;
+  /** Folder for local temporary files (Parquet is built here before upload). */
+  tmpDir: string;
+}
+
+export interface Config {
+  stack: StackKind;
+  dataDir: string;
+  logLevel: LogLevel;
+  transport: TransportConfig;
+  api: ApiConfig;
+  storage: StorageConfig;
+  query: QueryConfig;
+  sink: SinkConfig;
+}
+
+export interface ConfigDoc {
+  variable: string;
+  default: string;
+  meaning: string;
+}
+
+/** The documented configuration surface, in README order. */
+export const CONFIG_DOCS: readonly ConfigDoc[] = [
+  { variable: "PIPELINE_STACK", default: "embedded", meaning: "`embedded` (local log, local disk, DuckDB) or `real` (Kafka, HDFS, Hive Metastore, Trino). Sets the defaults of TRANSPORT, STORAGE and QUERY_ENGINE." },
+  { variable: "DATA_DIR", default: "./data", meaning: "All local state: the embedded log, the API's state, the local warehouse, temp files." },
+  { variable: "LOG_LEVEL", default: "info", meaning: "debug, info, warn, error or silent." },
+  { variable: "TRANSPORT", default: "embedded (real: kafka)", meaning: "Where events are logged: `embedded` (SQLite log file) or `kafka`." },
+  { variable: "EVENTS_TOPIC", default: "events", meaning: "Topic the API writes and the sink reads." },
+  { variable: "TOPIC_PARTITIONS", default: "1", meaning: "Partitions when the topic is created." },
+  { variable: "TOPIC_REPLICATION", default: "1", meaning: "Replication factor when the topic is created (Kafka)." },
+  { variable: "KAFKA_BROKERS", default: "127.0.0.1:9092", meaning: "Comma-separated bootstrap brokers." },
+  { variable: "KAFKA_CLIENT_ID", default: "game-events", meaning: "kafkajs client id." },
+  { variable: "EMBEDDED_LOG_PATH", default: "$DATA_DIR/log/events.db", meaning: "File of the embedded log." },
+  { variable: "PORT", default: "5000", meaning: "Port of the game API (5000 as in the reference)." },
+  { variable: "API_HOST", default: "0.0.0.0", meaning: "Interface the API listens on." },
+  { variable: "CATALOG_FILE", default: "config/catalog.json", meaning: "Item catalogue (swords, shields and their costs) and the known guilds." },
+  { variable: "API_STATE_PATH", default: "$DATA_DIR/api/state.db", meaning: "Guild membership store (survives restarts)." },
+  { variable: "MAX_NAME_LENGTH", default: "64", meaning: "Longest item or guild name accepted." },
+  { variable: "PUBLISH_LINGER_MS", default: "2", meaning: "How long a batch waits for more events before it is sent." },
+  { variable: "PUBLISH_MAX_BATCH", default: "1000", meaning: "Most events per batch sent to the log." },
+  { variable: "PUBLISH_MAX_QUEUE", default: "10000", meaning: "Events waiting or in flight before requests are refused with 503." },
+  { variable: "PUBLISH_TIMEOUT_MS", default: "5000", meaning: "Bound on waiting for the log: past it, the request gets 503." },
+  { variable: "STORAGE", default: "local (real: hdfs)", meaning: "Where tables are written: `local` disk or `hdfs` through WebHDFS." },
+  { variable: "WAREHOUSE_DIR", default: "$DATA_DIR/warehouse (hdfs: /warehouse)", meaning: "Root folder of the tables." },
+  { variable: "WEBHDFS_URL", default: "http://127.0.0.1:9870", meaning: "NameNode HTTP address." },
+  { variable: "HDFS_USER", default: "hive", meaning: "user.name sent to WebHDFS." },
+  { variable: "QUERY_ENGINE", default: "duckdb (real: trino)", meaning: "`duckdb` (embedded), `trino` or `presto`." },
+  { variable: "PRESTO_URL", default: "http://127.0.0.1:8080", meaning: "Coordinator address of Trino/Presto." },
+  { variable: "PRESTO_CATALOG", default: "hive", meaning: "Catalog holding the tables." },
+  { variable: "PRESTO_SCHEMA", default: "default", meaning: "Schema holding the tables." },
+  { variable: "PRESTO_USER", default: "game-events", meaning: "User name sent to Trino/Presto." },
+  { variable: "SINK_GROUP", default: "game-events-sink", meaning: "Consumer group (offsets committed for lag monitoring only)." },
+  { variable: "SINK_ROLL_ROWS", default: "500000", meaning: "Roll a file at this many rows per table." },
+  { variable: "SINK_ROLL_BYTES", default: "134217728", meaning: "Roll a file when buffered input reaches this many bytes." },
+  { variable: "SINK_ROLL_INTERVAL_MS", default: "2000", meaning: "Roll files at least this often, even when no new events arrive." },
+  { variable: "SINK_MAX_MESSAGE_BYTES", default: "65536", meaning: "Larger messages are dead-lettered as oversized." },
+  { variable: "SINK_METRICS_PORT", default: "9464", meaning: "Prometheus metrics port of the streaming sink (0 disables)." },
+];
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function str(env: Env, name: string, fallback: string): string {
+  const value = env[name];
+  return value === undefined || value.trim() === "" ? fallback : value.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`, name);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = str(env, name, fallback);
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(", ")}, got "${value}"`, name);
+  }
+  return value as T;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Parses the environment once. Throws ConfigError naming the variable on bad input. */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const stack = oneOf<StackKind>(env, "PIPELINE_STACK", ["embedded", "real"], "embedded");
+  const real = stack === "real";
+  const dataDir = path.resolve(cwd, str(env, "DATA_DIR", "./data"));
+  const storageKind = oneOf(env, "STORAGE", ["local", "hdfs"] as const, real ? "hdfs" : "local");
+  const config: Config = {
+    stack,
+    dataDir,
+    logLevel: oneOf<LogLevel>(env, "LOG_LEVEL", ["debug", "info", "warn", "error", "silent"], "info"),
+    transport: {
+      kind: oneOf(env, "TRANSPORT", ["embedded", "kafka"] as const, real ? "kafka" : "embedded"),
+      topic: str(env, "EVENTS_TOPIC", "events"),
+      partitions: int(env, "TOPIC_PARTITIONS", 1, 1),
+      replicationFactor: int(env, "TOPIC_REPLICATION", 1, 1),
+      embeddedPath: path.resolve(cwd, str(env, "EMBEDDED_LOG_PATH", path.join(dataDir, "log", "events.db"))),
+      kafka: {
+        brokers: str(env, "KAFKA_BROKERS", "127.0.0.1:9092").split(",").map((b) => b.trim()).filter(Boolean),
+        clientId: str(env, "KAFKA_CLIENT_ID", "game-events"),
+      },
+    },
+    api: {
+      port: int(env, "PORT", 5000),
+      host: str(env, "API_HOST", "0.0.0.0"),
+      catalogFile: path.resolve(cwd, str(env, "CATALOG_FILE", path.join(__dirname, "..", "..", "config", "catalog.json"))),
+      statePath: path.resolve(cwd, str(env, "API_STATE_PATH", path.join(dataDir, "api", "state.db"))),
+      maxNameLength: int(env, "MAX_NAME_LENGTH", 64, 1),
+      publish: {
+        lingerMs: int(env, "PUBLISH_LINGER_MS", 2),
+        maxBatch: int(env, "PUBLISH_MAX_BATCH", 1000, 1),
+        maxQueue: int(env, "PUBLISH_MAX_QUEUE", 10000, 1),
+        timeoutMs: int(env, "PUBLISH_TIMEOUT_MS", 5000, 1),
+      },
+    },
+    storage: {
+      kind: storageKind,
+      warehouse: storageKind === "hdfs"
+        ? str(env, "WAREHOUSE_DIR", "/warehouse")
+        : path.resolve(cwd, str(env, "WAREHOUSE_DIR", path.join(dataDir, "warehouse"))),
+      webhdfsUrl: str(env, "WEBHDFS_URL", "http://127.0.0.1:9870"),
+      hdfsUser: str(env, "HDFS_USER", "hive"),
+    },
+    query: {
+      kind: oneOf(env, "QUERY_ENGINE", ["duckdb", "trino", "presto"] as const, real ? "trino" : "duckdb"),
+      prestoUrl: str(env, "PRESTO_URL", "http://127.0.0.1:8080"),
+      catalog: str(env, "PRESTO_CATALOG", "hive"),
+      schema: str(env, "PRESTO_SCHEMA", "default"),
+      user: str(env, "PRESTO_USER", "game-events"),
+    },
+    sink: {
+      groupId: str(env, "SINK_GROUP", "game-events-sink"),
+      rollMaxRows: int(env, "SINK_ROLL_ROWS", 500_000, 1),
+      rollMaxBytes: int(env, "SINK_ROLL_BYTES", 128 * 1024 * 1024, 1),
+      rollIntervalMs: int(env, "SINK_ROLL_INTERVAL_MS", 2000, 1),
+      maxMessageBytes: int(env, "SINK_MAX_MESSAGE_BYTES", 65536, 1),
+      metricsPort: int(env, "SINK_METRICS_PORT", 9464),
+      tmpDir: path.join(dataDir, "tmp"),
+    },
+  };
+  return deepFreeze(config);
+}

@@ -1,0 +1,105 @@
+/**
+ * One error hierarchy for the whole pipeline. Every error says whether retrying can help
+ * (`retriable`) and keeps the error that caused it (`cause`), as kafkajs does; retry loops
+ * read only that flag. HTTP status codes are mapped once, in the API's error middleware.
+ */
+export interface ErrorOptions {
+  cause?: unknown;
+  retriable?: boolean;
+}
+
+/** Base class of every error the project throws. */
+export class PipelineError extends Error {
+  readonly retriable: boolean;
+  override readonly cause?: unknown;
+  /** A stable machine-readable code, used in JSON error bodies and dead-letter rows. */
+  readonly code: string = "pipeline_error";
+
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.retriable = options.retriable ?? false;
+    this.cause = options.cause;
+  }
+}
+
+/** Input that breaks the event contract or the API's rules (HTTP 400). */
+export class ValidationError extends PipelineError {
+  override readonly code: string = "invalid_input";
+  constructor(message: string, readonly field?: string, options: ErrorOptions = {}) {
+    super(message, { ...options, retriable: false });
+  }
+}
+
+/** A request the game understood but refuses to carry out: unknown item (404), membership conflict (409). */
+export class GameRuleError extends PipelineError {
+  constructor(message: string, override readonly code: string, readonly httpStatus: 404 | 409) {
+    super(message, { retriable: false });
+  }
+}
+
+/** The log (Kafka or the embedded log) could not take or confirm a write in time. */
+export class TransportError extends PipelineError {
+  override readonly code: string = "log_unavailable";
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, { retriable: true, ...options });
+  }
+}
+
+/** The publisher's bounded queue is full: backpressure, the caller should retry later. */
+export class BackpressureError extends TransportError {
+  override readonly code = "overloaded";
+}
+
+/** A publish did not complete within its deadline. */
+export class PublishTimeoutError extends TransportError {
+  override readonly code = "log_timeout";
+}
+
+/** Reading or writing the table storage (local disk or HDFS) failed. */
+export class StorageError extends PipelineError {
+  override readonly code: string = "storage_error";
+  constructor(message: string, readonly path?: string, options: ErrorOptions = {}) {
+    super(message, { retriable: true, ...options });
+  }
+}
+
+/** A file or directory that was expected is missing. */
+export class NotFoundInStorageError extends StorageError {
+  override readonly code = "not_found";
+  constructor(path: string, options: ErrorOptions = {}) {
+    super(`not found: ${path}`, path, { ...options, retriable: false });
+  }
+}
+
+/** A SQL engine (DuckDB, Presto/Trino) rejected or failed a query. */
+export class QueryError extends PipelineError {
+  override readonly code = "query_error";
+  constructor(message: string, readonly sql?: string, options: ErrorOptions = {}) {
+    super(message, { retriable: false, ...options });
+  }
+}
+
+/** Configuration that cannot work (bad number, unknown backend). Fatal at start-up. */
+export class ConfigError extends PipelineError {
+  override readonly code = "config_error";
+  constructor(message: string, readonly variable?: string) {
+    super(message, { retriable: false });
+  }
+}
+
+/** True when the error (or anything in its cause chain) says a retry may help. */
+export function isRetriable(error: unknown): boolean {
+  return error instanceof PipelineError && error.retriable;
+}
+
+/** A readable one-line message for any thrown value, including its causes. */
+export function describeError(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    parts.push(current instanceof Error ? `${current.name}: ${current.message}` : String(current));
+    current = current instanceof Error ? (current as { cause?: unknown }).cause : undefined;
+  }
+  return parts.join(" <- ");
+}

@@ -1,0 +1,10 @@
+export { SCHEMA_VERSION, EVENT_TYPES, EVENT_DEFS, ENVELOPE, ALL_PAYLOAD_FIELDS, OUTCOMES, fieldsOf, isEventType } from "./contract";
+export type { EventType, Outcome, EventTypeDef } from "./contract";
+export { field, NAME_PATTERN, NAME_RULE } from "./fields";
+export type { ColumnType, FieldDef } from "./fields";
+export { buildEvent, toWire } from "./event";
+export type { GameEvent, NewEvent } from "./event";
+export { parseEvent } from "./parse";
+export type { ParseResult, DeadLetterReason } from "./parse";
+export { TABLES, DEAD_LETTER_TABLE, PARTITION_COLUMN, tableByName } from "./tables";
+export type { TableDef, Column } from "./tables";

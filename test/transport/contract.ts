@@ -1,0 +1,145 @@
+/**
+ * The Transport contract: every implementation (embedded log, Kafka) runs this same suite.
+ * Each test uses its own fresh topic, as kafkajs' own integration tests do.
+ */
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import type { LogRecord, Transport } from "../../src/transport";
+
+export interface TransportFixture {
+  /** A connected transport; called once per suite. */
+  open(): Promise<Transport>;
+  /** Called after the suite. */
+  cleanup?(): Promise<void>;
+}
+
+const freshTopic = () => `contract-${randomUUID().slice(0, 8)}`;
+
+/** Reads until `count` records arrived or `timeoutMs` passed. */
+async function collect(transport: Transport, topic: string, from: Map<number, number>, count: number, timeoutMs = 15_000) {
+  const records: LogRecord[] = [];
+  let done!: () => void;
+  const reached = new Promise<void>((r) => (done = r));
+  const sub = await transport.consume({
+    topic,
+    groupId: `g-${randomUUID().slice(0, 8)}`,
+    from,
+    onBatch: async (batch) => {
+      records.push(...batch);
+      if (records.length >= count) done();
+    },
+  });
+  const timer = new Promise<void>((r) => setTimeout(r, timeoutMs).unref());
+  await Promise.race([reached, timer]);
+  await sub.stop();
+  return records;
+}
+
+export function runTransportContract(name: string, fixture: TransportFixture): void {
+  describe(`Transport contract: ${name}`, () => {
+    let transport: Transport;
+    before(async () => {
+      transport = await fixture.open();
+    });
+    after(async () => {
+      await transport?.close();
+      await fixture.cleanup?.();
+    });
+
+    it("creates a topic idempotently with the requested partitions", async () => {
+      const topic = freshTopic();
+      await transport.ensureTopic(topic, { partitions: 3 });
+      await transport.ensureTopic(topic, { partitions: 3 });
+      assert.deepEqual((await transport.partitionsFor(topic)).sort(), [0, 1, 2]);
+    });
+
+    it("delivers every acknowledged message once, in offset order per partition", async () => {
+      const topic = freshTopic();
+      await transport.ensureTopic(topic, { partitions: 2 });
+      const producer = await transport.producer();
+      const sent = Array.from({ length: 200 }, (_, i) => ({ key: `player-${i % 7}`, value: JSON.stringify({ i }) }));
+      await producer.send(topic, sent.slice(0, 120));
+      await producer.send(topic, sent.slice(120));
+      const records = await collect(transport, topic, new Map(), 200);
+      assert.equal(records.length, 200);
+      const values = records.map((r) => JSON.parse(r.value.toString()).i as number).sort((a, b) => a - b);
+      assert.deepEqual(values, sent.map((_, i) => i));
+      for (const p of [0, 1]) {
+        const offsets = records.filter((r) => r.partition === p).map((r) => r.offset);
+        assert.deepEqual(offsets, [...offsets].sort((a, b) => a - b), `partition ${p} in order`);
+        assert.equal(new Set(offsets).size, offsets.length);
+      }
+      await producer.close();
+    });
+
+    it("keeps messages with the same key in one partition, in send order", async () => {
+      const topic = freshTopic();
+      await transport.ensureTopic(topic, { partitions: 3 });
+      const producer = await transport.producer();
+      await producer.send(topic, Array.from({ length: 30 }, (_, i) => ({ key: "alice", value: String(i) })));
+      const records = await collect(transport, topic, new Map(), 30);
+      assert.equal(new Set(records.map((r) => r.partition)).size, 1);
+      assert.deepEqual(records.map((r) => Number(r.value.toString())), Array.from({ length: 30 }, (_, i) => i));
+      await producer.close();
+    });
+
+    it("reports end offsets that advance by the number of messages sent", async () => {
+      const topic = freshTopic();
+      await transport.ensureTopic(topic, { partitions: 1 });
+      assert.equal((await transport.endOffsets(topic)).get(0), 0);
+      const producer = await transport.producer();
+      await producer.send(topic, [{ value: "a" }, { value: "b" }, { value: "c" }]);
+      assert.equal((await transport.endOffsets(topic)).get(0), 3);
+      assert.equal((await transport.startOffsets(topic)).get(0), 0);
+      await producer.close();
+    });
+
+    it("starts consuming at an explicit offset", async () => {
+      const topic = freshTopic();
+      await transport.ensureTopic(topic, { partitions: 1 });
+      const producer = await transport.producer();
+      await producer.send(topic, Array.from({ length: 10 }, (_, i) => ({ value: String(i) })));
+      const records = await collect(transport, topic, new Map([[0, 7]]), 3);
+      assert.deepEqual(records.map((r) => r.offset), [7, 8, 9]);
+      assert.deepEqual(records.map((r) => r.value.toString()), ["7", "8", "9"]);
+      await producer.close();
+    });
+
+    it("keeps the message bytes, key and timestamp", async () => {
+      const topic = freshTopic();
+      await transport.ensureTopic(topic, { partitions: 1 });
+      const producer = await transport.producer();
+      const bytes = Buffer.from([0, 255, 10, 13, 0x7b]);
+      await producer.send(topic, [{ key: "k1", value: bytes, timestamp: 1_700_000_000_123 }]);
+      const [record] = await collect(transport, topic, new Map(), 1);
+      assert.deepEqual(record.value, bytes);
+      assert.equal(record.key, "k1");
+      assert.equal(record.timestamp, 1_700_000_000_123);
+      await producer.close();
+    });
+
+    it("stores and returns a consumer group's committed offsets", async () => {
+      const topic = freshTopic();
+      await transport.ensureTopic(topic, { partitions: 2 });
+      const producer = await transport.producer();
+      await producer.send(topic, Array.from({ length: 10 }, (_, i) => ({ key: String(i), value: "x" })));
+      await producer.close();
+      const group = `g-${randomUUID().slice(0, 8)}`;
+      assert.equal((await transport.committedOffsets(group, topic)).size, 0);
+      await transport.commitOffsets(group, topic, new Map([[0, 1], [1, 2]]));
+      const committed = await transport.committedOffsets(group, topic);
+      assert.equal(committed.get(0), 1);
+      assert.equal(committed.get(1), 2);
+    });
+
+    it("stops a subscription while it waits for new messages", async () => {
+      const topic = freshTopic();
+      await transport.ensureTopic(topic, { partitions: 1 });
+      const sub = await transport.consume({ topic, groupId: `g-${randomUUID().slice(0, 8)}`, from: new Map(), onBatch: async () => {} });
+      const started = Date.now();
+      await sub.stop();
+      assert.ok(Date.now() - started < 10_000);
+    });
+  });
+}
