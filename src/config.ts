@@ -44,6 +44,8 @@ export interface StorageConfig {
   /** Root of the tables: a local folder, or an absolute HDFS path. */
   warehouse: string;
   webhdfsUrl: string;
+  /** fs.defaultFS as SQL engines see it, e.g. hdfs://127.0.0.1:9000. */
+  hdfsUri: string;
   hdfsUser: string;
 }
 
@@ -107,6 +109,7 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = [
   { variable: "STORAGE", default: "local (real: hdfs)", meaning: "Where tables are written: `local` disk or `hdfs` through WebHDFS." },
   { variable: "WAREHOUSE_DIR", default: "$DATA_DIR/warehouse (hdfs: /warehouse)", meaning: "Root folder of the tables." },
   { variable: "WEBHDFS_URL", default: "http://127.0.0.1:9870", meaning: "NameNode HTTP address." },
+  { variable: "HDFS_URI", default: "hdfs://127.0.0.1:9000", meaning: "HDFS address as Trino and the metastore see it (table locations)." },
   { variable: "HDFS_USER", default: "hive", meaning: "user.name sent to WebHDFS." },
   { variable: "QUERY_ENGINE", default: "duckdb (real: trino)", meaning: "`duckdb` (embedded), `trino` or `presto`." },
   { variable: "PRESTO_URL", default: "http://127.0.0.1:8080", meaning: "Coordinator address of Trino/Presto." },
@@ -194,6 +197,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
         ? str(env, "WAREHOUSE_DIR", "/warehouse")
         : path.resolve(cwd, str(env, "WAREHOUSE_DIR", path.join(dataDir, "warehouse"))),
       webhdfsUrl: str(env, "WEBHDFS_URL", "http://127.0.0.1:9870"),
+      hdfsUri: str(env, "HDFS_URI", "hdfs://127.0.0.1:9000"),
       hdfsUser: str(env, "HDFS_USER", "hive"),
     },
     query: {
