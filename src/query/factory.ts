@@ -1,0 +1,18 @@
+import type { QueryConfig } from "../config";
+import { ConfigError } from "../errors";
+import type { Storage } from "../storage";
+import { DuckDbEngine } from "./duckdb-engine";
+import type { QueryEngine } from "./engine";
+
+/** The QueryEngine the configuration asks for, over the tables in `storage`. */
+export async function createQueryEngine(config: QueryConfig, storage: Storage): Promise<QueryEngine> {
+  switch (config.kind) {
+    case "duckdb":
+      // DuckDB reads local files only; HDFS tables need Trino/Presto.
+      if (storage.kind !== "local") throw new ConfigError("QUERY_ENGINE=duckdb needs STORAGE=local", "QUERY_ENGINE");
+      return DuckDbEngine.open();
+    case "trino":
+    case "presto":
+      throw new ConfigError(`QUERY_ENGINE=${config.kind} is not available yet`, "QUERY_ENGINE");
+  }
+}

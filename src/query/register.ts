@@ -1,0 +1,18 @@
+import * as path from "node:path";
+import { TABLES, type TableDef } from "../events";
+import type { Storage } from "../storage";
+import type { QueryEngine } from "./engine";
+
+/** Folder of a table under the storage root (partition folders dt=... live below it). */
+export function tableDir(storage: Storage, table: TableDef): string {
+  return path.posix.join(storage.root, table.name);
+}
+
+/** Registers every table (idempotent) and makes its current partitions visible. */
+export async function registerTables(engine: QueryEngine, storage: Storage, tables: readonly TableDef[] = TABLES): Promise<void> {
+  for (const table of tables) {
+    await storage.mkdirs(tableDir(storage, table));
+    await engine.registerTable(table, storage.uri(tableDir(storage, table)));
+    await engine.syncPartitions(table);
+  }
+}

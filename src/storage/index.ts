@@ -1,0 +1,3 @@
+export type { Storage, FileStatus } from "./storage";
+export { LocalStorage } from "./local-storage";
+export { createStorage } from "./factory";
