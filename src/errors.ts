@@ -38,6 +38,13 @@ export class GameRuleError extends PipelineError {
   }
 }
 
+/** An HTTP request refused before any game logic: unknown route (404), body (413), URL too long (414). */
+export class RequestRefusedError extends PipelineError {
+  constructor(message: string, override readonly code: string, readonly httpStatus: 404 | 413 | 414) {
+    super(message, { retriable: false });
+  }
+}
+
 /** The log (Kafka or the embedded log) could not take or confirm a write in time. */
 export class TransportError extends PipelineError {
   override readonly code: string = "log_unavailable";

@@ -1,0 +1,78 @@
+/**
+ * The Express app of the game API, built from its dependencies. Each game request becomes
+ * exactly one event; the answer is sent only once the log has acknowledged that event.
+ */
+import express, { type Express, type Request, type Response } from "express";
+import { buildEvent, toWire } from "../events";
+import type { Logger } from "../logger";
+import type { OutgoingMessage } from "../transport";
+import type { Catalog, ItemKind } from "./catalog";
+import type { Clock } from "./clock";
+import { errorHandler, unknownRoute } from "./error-handler";
+import { decide, type Action } from "./game";
+import type { GuildBook, Reservation } from "./guild-book";
+import { refuseOversized } from "./limits";
+import { playerIdentity, validateName } from "./names";
+import { GameRuleError } from "../errors";
+
+/** Where the app sends events: resolves once the event is in the log (the BatchingPublisher). */
+export interface EventPublisher {
+  publish(message: OutgoingMessage, reservation?: Reservation): Promise<void>;
+}
+
+export interface AppDeps {
+  catalog: Catalog;
+  publisher: EventPublisher;
+  membership: GuildBook;
+  logger: Logger;
+  clock: Clock;
+  newId: () => string;
+  maxNameLength: number;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.disable("etag");
+  app.set("query parser", false);
+  app.use(refuseOversized());
+  app.get("/healthz", (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  const play = (toAction: (name: string | undefined) => Action) => (req: Request, res: Response) =>
+    handle(deps, req, res, toAction(req.params.name as string | undefined));
+  const purchase = (item: ItemKind) => play((name) => ({ kind: "purchase", item, name: validateName(name, deps.maxNameLength, `${item} name`) }));
+  const guild = (kind: "join" | "leave") => play((name) => ({ kind, guild: validateName(name, deps.maxNameLength, "guild name") }));
+
+  app.get("/", play(() => ({ kind: "default" })));
+  // `{/:name}` also matches a missing name, so that it gets a 400 ("empty") rather than a 404.
+  app.get("/purchase_a_sword{/:name}", purchase("sword"));
+  app.get("/purchase_a_shield{/:name}", purchase("shield"));
+  app.get("/join_guild{/:name}", guild("join"));
+  app.get("/leave_guild{/:name}", guild("leave"));
+
+  app.use(unknownRoute);
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+async function handle(deps: AppDeps, req: Request, res: Response, action: Action): Promise<void> {
+  const player = playerIdentity(req.get("x-player-id"), req.get("host"));
+  const decision = decide(action, player, deps.catalog, deps.membership);
+  const event = buildEvent({
+    event_id: deps.newId(),
+    event_type: decision.eventType,
+    timestamp: deps.clock.now(),
+    player_id: player,
+    headers: { host: req.get("host"), userAgent: req.get("user-agent"), accept: req.get("accept") },
+    outcome: decision.status === 200 ? "ok" : "rejected",
+    status: decision.status,
+    reason: decision.reason,
+    payload: decision.payload,
+  });
+  res.locals.eventId = event.event_id;
+  await deps.publisher.publish({ key: player, value: toWire(event), timestamp: event.timestamp }, decision.reservation);
+  if (decision.status !== 200) throw new GameRuleError(decision.message, decision.reason!, decision.status);
+  res.json({ ok: true, event_id: event.event_id, message: decision.message });
+}

@@ -1,0 +1,14 @@
+export { startApi, startApiOn } from "./server";
+export type { ApiServer, StartOptions } from "./server";
+export { createApp } from "./app";
+export type { AppDeps, EventPublisher } from "./app";
+export { BatchingPublisher } from "./publisher";
+export type { PublisherOptions, PublisherStats } from "./publisher";
+export { GuildBook } from "./guild-book";
+export type { Reservation, GuildDecision } from "./guild-book";
+export { MembershipStore } from "./membership-store";
+export { loadCatalog, parseCatalog, costOf } from "./catalog";
+export type { Catalog, ItemKind } from "./catalog";
+export { validateName, playerIdentity } from "./names";
+export { systemClock } from "./clock";
+export type { Clock, TimerHandle } from "./clock";

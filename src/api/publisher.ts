@@ -1,0 +1,196 @@
+/**
+ * Batches events from concurrent requests into one log write, and answers each request when its
+ * batch is acknowledged. Why: kafkajs sends every send() as its own produce request (and the
+ * embedded log pays one fsync per append), so per-request sends would cap throughput.
+ *
+ * Rules (pure logic over a LogProducer and a Clock; unit tested with fakes):
+ * - a batch leaves after `lingerMs`, or at once when `maxBatch` events wait; one batch is in
+ *   flight at a time, and whatever queued meanwhile leaves as soon as it lands;
+ * - at most `maxQueue` events wait or fly: beyond that publish() fails with BackpressureError;
+ * - a request waits at most `timeoutMs`: then it fails with PublishTimeoutError;
+ * - every event's fate (stored or lost) is reported exactly once through `onFate`, before the
+ *   requests waiting on it are answered: stored in log order, lost newest first, so a caller can
+ *   undo tentative state changes in reverse order.
+ * - a failed batch also fails everything queued behind it, and an event withdrawn on timeout takes
+ *   the events queued behind it along: a later event of the same player may depend on it.
+ */
+import { BackpressureError, PublishTimeoutError, TransportError } from "../errors";
+import type { Logger } from "../logger";
+import type { LogProducer, OutgoingMessage } from "../transport";
+import type { Clock, TimerHandle } from "./clock";
+
+export interface PublisherOptions<T> {
+  producer: LogProducer;
+  topic: string;
+  lingerMs: number;
+  maxBatch: number;
+  maxQueue: number;
+  timeoutMs: number;
+  clock: Clock;
+  logger: Logger;
+  onFate?: (stored: T[], lost: T[]) => void;
+}
+
+export interface PublisherStats {
+  batches: number;
+  events: number;
+  failedBatches: number;
+  largestBatch: number;
+  /** Total time batches spent in flight (ms), to see how much the one-in-flight rule costs. */
+  flightMs: number;
+  queued: number;
+  inFlight: number;
+}
+
+interface Entry<T> {
+  message: OutgoingMessage;
+  tag: T | undefined;
+  answered: boolean;
+  resolve: () => void;
+  reject: (error: Error) => void;
+  deadline: TimerHandle | null;
+}
+
+export class BatchingPublisher<T = unknown> {
+  private queue: Entry<T>[] = [];
+  private flying: Entry<T>[] | null = null;
+  private linger: TimerHandle | null = null;
+  private closing = false;
+  private idleWaiters: (() => void)[] = [];
+  private readonly counters = { batches: 0, events: 0, failedBatches: 0, largestBatch: 0, flightMs: 0 };
+
+  constructor(private readonly options: PublisherOptions<T>) {}
+
+  /** Resolves when the event is in the log; rejects with a TransportError (503) otherwise. */
+  publish(message: OutgoingMessage, tag?: T): Promise<void> {
+    if (this.closing) return this.refuse(tag, new TransportError("the API is shutting down"));
+    if (this.pending() >= this.options.maxQueue) {
+      return this.refuse(tag, new BackpressureError(`more than ${this.options.maxQueue} events are waiting for the log`));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const entry: Entry<T> = { message, tag, answered: false, resolve, reject, deadline: null };
+      entry.deadline = this.options.clock.after(this.options.timeoutMs, () => this.expire(entry));
+      this.queue.push(entry);
+      this.schedule();
+    });
+  }
+
+  /** Events waiting or in flight. */
+  pending(): number {
+    return this.queue.length + (this.flying?.length ?? 0);
+  }
+
+  stats(): PublisherStats {
+    return { ...this.counters, queued: this.queue.length, inFlight: this.flying?.length ?? 0 };
+  }
+
+  /** Refuses new events, sends what was accepted, and resolves once every request is answered. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.flush();
+    if (this.allAnswered()) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private refuse(tag: T | undefined, error: Error): Promise<void> {
+    this.reportFate([], tag === undefined ? [] : [tag]);
+    return Promise.reject(error);
+  }
+
+  private schedule(): void {
+    if (this.flying) return; // the queue leaves when the batch in flight lands
+    if (this.queue.length >= this.options.maxBatch || this.closing) return this.flush();
+    if (!this.linger) this.linger = this.options.clock.after(this.options.lingerMs, () => this.flush());
+  }
+
+  private flush(): void {
+    this.linger?.cancel();
+    this.linger = null;
+    if (this.flying || this.queue.length === 0) return;
+    const batch = this.queue.splice(0, this.options.maxBatch);
+    this.flying = batch;
+    this.counters.batches++;
+    this.counters.largestBatch = Math.max(this.counters.largestBatch, batch.length);
+    const started = this.options.clock.now();
+    let sent: Promise<void>;
+    try {
+      sent = this.options.producer.send(this.options.topic, batch.map((e) => e.message));
+    } catch (error) {
+      sent = Promise.reject(error);
+    }
+    sent.then(
+      () => this.landed(batch, started, null),
+      (error: unknown) => this.landed(batch, started, error),
+    );
+  }
+
+  private landed(batch: Entry<T>[], started: number, error: unknown): void {
+    this.flying = null;
+    this.counters.flightMs += this.options.clock.now() - started;
+    if (error === null) {
+      this.counters.events += batch.length;
+      this.reportFate(tagsOf(batch), []);
+      for (const entry of batch) this.answer(entry, null);
+    } else {
+      this.counters.failedBatches++;
+      const lost = [...batch, ...this.queue.splice(0)];
+      const failure = error instanceof TransportError ? error : new TransportError("the log refused the batch", { cause: error });
+      this.options.logger.warn("log write failed", { events: lost.length, error: failure.message });
+      this.fail(lost, failure);
+    }
+    if (this.queue.length > 0) this.flush();
+    this.notifyIfIdle();
+  }
+
+  private expire(entry: Entry<T>): void {
+    entry.deadline = null;
+    if (entry.answered) return;
+    const timeout = new PublishTimeoutError(`the log did not acknowledge the event within ${this.options.timeoutMs} ms`);
+    const index = this.queue.indexOf(entry);
+    if (index >= 0) {
+      this.fail(this.queue.splice(index), timeout);
+    } else {
+      // In flight: it cannot be recalled, so its fate is reported when the batch lands.
+      this.answer(entry, timeout);
+    }
+    this.notifyIfIdle();
+  }
+
+  private fail(lost: Entry<T>[], error: Error): void {
+    this.reportFate([], tagsOf(lost).reverse());
+    for (const entry of lost) this.answer(entry, error);
+  }
+
+  private reportFate(stored: T[], lost: T[]): void {
+    if (stored.length === 0 && lost.length === 0) return;
+    try {
+      this.options.onFate?.(stored, lost);
+    } catch (error) {
+      this.options.logger.error("onFate failed", { error: String(error) });
+    }
+  }
+
+  private answer(entry: Entry<T>, error: Error | null): void {
+    entry.deadline?.cancel();
+    entry.deadline = null;
+    if (entry.answered) return;
+    entry.answered = true;
+    if (error) entry.reject(error);
+    else entry.resolve();
+  }
+
+  private allAnswered(): boolean {
+    return this.queue.length === 0 && (this.flying === null || this.flying.every((e) => e.answered));
+  }
+
+  private notifyIfIdle(): void {
+    if (this.idleWaiters.length === 0 || !this.allAnswered()) return;
+    for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+}
+
+function tagsOf<T>(entries: Entry<T>[]): T[] {
+  const tags: T[] = [];
+  for (const e of entries) if (e.tag !== undefined) tags.push(e.tag);
+  return tags;
+}

@@ -1,0 +1,116 @@
+/**
+ * Starts the game API: catalogue, membership store, publisher and HTTP server, wired together.
+ * Used by `npm run api`, `npm start`, the load simulator, the notebooks and the tests.
+ */
+import { randomUUID } from "node:crypto";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { ApiConfig, Config } from "../config";
+import type { Logger } from "../logger";
+import { createTransport, type Transport } from "../transport";
+import { createApp } from "./app";
+import { loadCatalog } from "./catalog";
+import { systemClock, type Clock } from "./clock";
+import { GuildBook, type Reservation } from "./guild-book";
+import { MAX_HEADER_BYTES } from "./limits";
+import { MembershipStore } from "./membership-store";
+import { BatchingPublisher, type PublisherStats } from "./publisher";
+
+export interface ApiServer {
+  /** Base URL, e.g. http://127.0.0.1:5000 */
+  readonly url: string;
+  readonly port: number;
+  /** Publisher counters (batches, events, time in flight). */
+  stats(): PublisherStats;
+  /** Stops accepting, answers every accepted request (flushing its event), closes what it opened. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  api: ApiConfig;
+  topic: string;
+  transport: Transport;
+  logger: Logger;
+  /** Close the transport on close() (startApi does; callers sharing a transport do not). */
+  ownsTransport?: boolean;
+  clock?: Clock;
+  newId?: () => string;
+}
+
+/** Starts the API on the transport the configuration names, creating the topic if needed. */
+export async function startApi(config: Config, logger: Logger): Promise<ApiServer> {
+  const transport = await createTransport(config.transport, logger);
+  try {
+    const { topic, partitions, replicationFactor } = config.transport;
+    await transport.ensureTopic(topic, { partitions, replicationFactor });
+    return await startApiOn({ api: config.api, topic, transport, logger, ownsTransport: true });
+  } catch (error) {
+    await transport.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Starts the API on an existing transport (the topic must exist or be creatable by a send). */
+export async function startApiOn(options: StartOptions): Promise<ApiServer> {
+  const { api, logger, transport } = options;
+  const log = logger.child("api");
+  const clock = options.clock ?? systemClock;
+  // 1. Catalogue and membership: fail before listening when either is unusable.
+  const catalog = loadCatalog(api.catalogFile, api.maxNameLength);
+  const store = new MembershipStore(api.statePath);
+  const membership = new GuildBook(store.load(), catalog.guilds);
+  // 2. Publisher: acknowledged membership changes are committed, lost ones undone.
+  const producer = await transport.producer();
+  const publisher = new BatchingPublisher<Reservation>({
+    producer,
+    topic: options.topic,
+    ...api.publish,
+    clock,
+    logger: log.child("publish"),
+    onFate: (stored, lost) => {
+      for (const r of lost) membership.undo(r);
+      try {
+        store.apply(stored);
+      } catch (error) {
+        // The events are in the log, so their answers stay 200; only restart-survival is at risk.
+        log.error("membership store write failed", { error: String(error), changes: stored.length });
+      }
+    },
+  });
+  // 3. HTTP server.
+  const app = createApp({ catalog, publisher, membership, logger: log, clock, newId: options.newId ?? randomUUID, maxNameLength: api.maxNameLength });
+  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(api.port, api.host, () => resolve());
+  }).catch(async (error) => {
+    await producer.close();
+    store.close();
+    throw error;
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = api.host === "0.0.0.0" || api.host === "::" ? "127.0.0.1" : api.host;
+  log.info("listening", { url: `http://${host}:${port}`, topic: options.topic, log: transport.kind });
+
+  let closing: Promise<void> | null = null;
+  const close = async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await publisher.close();
+    // Requests answered by the drain may still be writing; give them a moment, then cut.
+    const cut = setTimeout(() => server.closeAllConnections(), 1000);
+    server.closeIdleConnections();
+    await closed;
+    clearTimeout(cut);
+    await producer.close();
+    store.close();
+    if (options.ownsTransport) await transport.close();
+    log.info("stopped", { ...publisher.stats() });
+  };
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    stats: () => publisher.stats(),
+    close: () => (closing ??= close()),
+  };
+}

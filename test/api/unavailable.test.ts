@@ -1,0 +1,81 @@
+import Database from "better-sqlite3";
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { startApi, startApiOn } from "../../src/api";
+import { silentLogger } from "../../src/logger";
+import type { LogProducer, Transport } from "../../src/transport";
+import { readLog, request, tempDataDir, testConfig, type Reply } from "./helpers";
+
+const waitFor = async (condition: () => boolean, timeoutMs = 10_000) => {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error("condition not reached");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe("log unavailable", () => {
+  it("answers 503 within the bound while another connection locks the log, stays up, and reports nothing stored that was not", async () => {
+    const timeoutMs = 300;
+    const config = testConfig(tempDataDir(), { PUBLISH_TIMEOUT_MS: String(timeoutMs) });
+    const api = await startApi(config, silentLogger);
+    const answered: Reply[] = [];
+    const get = async (target: string, player: string) => {
+      const reply = await request(api.url, target, { headers: { "x-player-id": player } });
+      answered.push(reply);
+      return reply;
+    };
+    try {
+      assert.equal((await get("/join_guild/grubs", "before")).status, 200);
+
+      const locker = new Database(config.transport.embeddedPath);
+      locker.exec("BEGIN EXCLUSIVE");
+      const started = Date.now();
+      const during = await Promise.all([
+        get("/join_guild/grubs", "locked-out"),
+        get("/purchase_a_sword/sabre", "locked-out"),
+        get("/", "someone"),
+      ]);
+      const elapsed = Date.now() - started;
+      for (const reply of during) {
+        assert.equal(reply.status, 503);
+        assert.equal(reply.body.error, "log_timeout", "answered by the deadline, not by the log giving up");
+        assert.equal(reply.body.event_id, undefined);
+      }
+      // Generous: the point is that the answer does not wait for the log (its busy timeout is 2 s).
+      assert.ok(elapsed < timeoutMs + 1500, `answered after ${elapsed} ms`);
+      assert.equal((await request(api.url, "/healthz")).status, 200, "the process stays up");
+
+      // Hold the lock until the write in flight has failed for good, then release it.
+      await waitFor(() => api.stats().failedBatches >= 1);
+      locker.exec("ROLLBACK");
+      locker.close();
+
+      const retry = await get("/join_guild/grubs", "locked-out");
+      assert.equal(retry.status, 200, "the refused join changed nothing");
+      assert.equal(retry.body.message, "Joined Guild: grubs! Total members:2");
+    } finally {
+      await api.close();
+    }
+    // Exactly the events of the requests answered with an event id are in the log.
+    const answeredIds = answered.filter((r) => r.body.event_id).map((r) => r.body.event_id).sort();
+    assert.deepEqual(readLog(config).map((e) => e.event_id).sort(), answeredIds);
+  });
+
+  it("answers 503 when the log never acknowledges, refuses beyond the queue bound, and still shuts down", async () => {
+    const silent: LogProducer = { send: () => new Promise<void>(() => undefined), close: async () => undefined };
+    const transport = { kind: "embedded", producer: async () => silent } as unknown as Transport;
+    const config = testConfig(tempDataDir(), { PUBLISH_TIMEOUT_MS: "200", PUBLISH_MAX_QUEUE: "5", PUBLISH_MAX_BATCH: "2" });
+    const api = await startApiOn({ api: config.api, topic: "events", transport, logger: silentLogger });
+    try {
+      const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => request(api.url, "/join_guild/grubs", { headers: { "x-player-id": `p${i}` } })));
+      assert.ok(replies.every((r) => r.status === 503), JSON.stringify(replies.map((r) => r.status)));
+      const codes = new Set(replies.map((r) => r.body.error));
+      assert.ok(codes.has("log_timeout"));
+      assert.ok(codes.has("overloaded"));
+      assert.ok(replies.filter((r) => r.body.error === "overloaded").length >= 3);
+    } finally {
+      await api.close();
+    }
+  });
+});
