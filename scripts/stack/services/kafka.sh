@@ -1,0 +1,75 @@
+# shellcheck shell=bash
+# Kafka 4 in KRaft mode (one process: broker + controller) from the kafka_2.13 artifacts.
+# Ports: 9092 (clients, PLAINTEXT), 9093 (controller). Data: $STACK_HOME/kafka/data.
+kafka_ports="9092 9093"
+kafka_timeout=120
+
+kafka_fetch() {
+  stack_fetch_classpath kafka "$(stack_service_files kafka)/pom.xml"
+}
+
+# The broker's configuration, rewritten at each start so a changed STACK_HOME is honoured.
+kafka_write_config() {
+  local dir="$1"
+  cat >"$dir/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@$STACK_HOST:9093
+listeners=PLAINTEXT://$STACK_HOST:9092,CONTROLLER://$STACK_HOST:9093
+advertised.listeners=PLAINTEXT://$STACK_HOST:9092
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$dir/data
+num.partitions=1
+# One broker: every internal topic with replication 1 and min ISR 1, or they are never created.
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+default.replication.factor=1
+min.insync.replicas=1
+# A consumer group with one member should not wait 3 s for others to join.
+group.initial.rebalance.delay.ms=0
+PROPS
+}
+
+kafka_java() {
+  local java; java="$(stack_java 17)"
+  "$java" -Xms512m -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$(stack_service_files kafka)/log4j2.properties" \
+    -cp "$(stack_cache_dir kafka)/lib/*" "$@"
+}
+
+kafka_start() {
+  local dir; dir="$(stack_data_dir kafka)"
+  kafka_write_config "$dir"
+  # KRaft needs formatted storage (cluster id + meta.properties) before the first start.
+  if [ ! -f "$dir/data/meta.properties" ]; then
+    local id; id="$(kafka_java kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)"
+    [ -n "$id" ] || stack_die "kafka: cannot generate a cluster id (java failed?)"
+    kafka_java kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" --ignore-formatted \
+      >>"$(stack_log_file kafka)" 2>&1 || { tail -n 20 "$(stack_log_file kafka)" >&2; stack_die "kafka: storage format failed"; }
+  fi
+  local java; java="$(stack_java 17)"
+  stack_spawn kafka "$java" -Xms512m -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$(stack_service_files kafka)/log4j2.properties" \
+    -cp "$(stack_cache_dir kafka)/lib/*" kafka.Kafka "$dir/server.properties"
+}
+
+kafka_ready() {
+  stack_port_open "$STACK_HOST" 9092 || return 1
+  if command -v kcat >/dev/null 2>&1; then
+    # A metadata request that lists this broker: it is registered and serving.
+    kcat -b "$STACK_HOST:9092" -L -m 3 2>/dev/null | grep -q "broker 1 at"
+  else
+    # Without kcat: the broker logs this line once it serves requests (after the last start marker).
+    awk '/===== kafka start/{s=0} /Kafka Server started/{s=1} END{exit !s}' "$(stack_log_file kafka)"
+  fi
+}
+
+kafka_stop() {
+  # A controlled shutdown flushes and closes the logs; give it time before SIGKILL.
+  stack_stop_process kafka 45
+}

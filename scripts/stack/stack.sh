@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# The real stack without Docker: Kafka, HDFS, Hive Metastore and Trino as plain JVM processes
+# on 127.0.0.1, with artifacts fetched from Maven Central.
+#
+#   npm run stack -- up     [service...]   fetch, start in dependency order, wait until ready (idempotent)
+#   npm run stack -- down   [service...]   stop (SIGTERM, then SIGKILL after a grace period), reverse order
+#   npm run stack -- status [service...]   service, pid, ports, ready?
+#   npm run stack -- logs   <service> [-f] last lines of the service's log (-f follows)
+#   npm run stack -- fetch  [service...]   only download the artifacts (CI warms its cache with this)
+# Without service names a command applies to every service.
+#
+# Where things live (both outside the repo):
+#   STACK_CACHE (default ~/.cache/game-events-stack)         downloads: <cache>/<service>/...
+#   STACK_HOME  (default ~/.local/state/game-events-stack)   data <home>/<service>/, logs <home>/logs/<service>.log,
+#                                                            pids <home>/run/<service>.pid
+#
+# Per-service convention: scripts/stack/services/<name>.sh is sourced (services whose file does not
+# exist are skipped) in the dependency order of SERVICES below, and defines
+#   <name>_fetch    download what the service needs into "$(stack_cache_dir <name>)" (idempotent;
+#                   stack_fetch_classpath / stack_fetch_artifact / stack_extract from lib.sh help)
+#   <name>_start    one-time setup (format, config files under "$(stack_data_dir <name>)"), then
+#                   `stack_spawn <name> <command...>`: one background process, output to its log
+#   <name>_ready    returns 0 when the service answers (called once a second until the timeout)
+#   <name>_stop     usually just `stack_stop_process <name> [grace-seconds]`
+# and may set
+#   <name>_ports="9092 9093"   shown by `status`; `up` refuses to start when one is taken by another process
+#   <name>_timeout=180         seconds `up` waits for <name>_ready (default 180)
+# Files the service needs from the repo (pom.xml, configs, Java sources) go in scripts/stack/services/<name>/.
+# lib.sh has the shared helpers (stack_java 17|25, stack_spawn, stack_pid, stack_port_open, stack_http_ok, ...).
+set -euo pipefail
+
+STACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+source "$STACK_DIR/lib.sh"
+
+SERVICES=(hdfs kafka metastore trino)
+
+available=()
+for svc in "${SERVICES[@]}"; do
+  if [ -f "$STACK_DIR/services/$svc.sh" ]; then
+    # shellcheck disable=SC1090
+    source "$STACK_DIR/services/$svc.sh"
+    available+=("$svc")
+  fi
+done
+
+# The services a command applies to, in dependency order (reversed with "reverse").
+selected() {
+  local order=("${available[@]}") want=("$@") out=() s w
+  for w in "${want[@]}"; do
+    [[ " ${available[*]} " == *" $w "* ]] || stack_die "unknown service '$w' (known: ${available[*]})"
+  done
+  for s in "${order[@]}"; do
+    if [ ${#want[@]} -eq 0 ] || [[ " ${want[*]} " == *" $s "* ]]; then out+=("$s"); fi
+  done
+  echo "${out[@]}"
+}
+
+ports_of() { local v="${1}_ports"; echo "${!v:-}"; }
+timeout_of() { local v="${1}_timeout"; echo "${!v:-180}"; }
+
+is_ready() { stack_running "$1" && "${1}_ready" 2>/dev/null; }
+
+cmd_fetch() {
+  local svc
+  for svc in $(selected "$@"); do "${svc}_fetch"; done
+}
+
+cmd_up() {
+  local svc port started
+  for svc in $(selected "$@"); do
+    if stack_running "$svc"; then
+      if "${svc}_ready" 2>/dev/null; then
+        stack_say "$svc: already running (pid $(stack_pid "$svc"))"
+        continue
+      fi
+      stack_say "$svc: running (pid $(stack_pid "$svc")), waiting until ready"
+    else
+      "${svc}_fetch"
+      for port in $(ports_of "$svc"); do stack_require_free_port "$svc" "$port"; done
+      mkdir -p "$(stack_data_dir "$svc")"
+      stack_say "$svc: starting (log: $(stack_log_file "$svc"))"
+      "${svc}_start"
+    fi
+    started=$SECONDS
+    stack_wait_ready "$svc" "$(timeout_of "$svc")"
+    stack_say "$svc: ready in $((SECONDS - started))s (pid $(stack_pid "$svc"), ports $(ports_of "$svc"))"
+  done
+}
+
+cmd_down() {
+  local svc list=()
+  read -r -a list <<<"$(selected "$@")"
+  for ((i = ${#list[@]} - 1; i >= 0; i--)); do
+    svc="${list[$i]}"
+    if stack_running "$svc"; then
+      stack_say "$svc: stopping (pid $(stack_pid "$svc"))"
+      "${svc}_stop"
+    else
+      rm -f "$(stack_pid_file "$svc")"
+    fi
+  done
+}
+
+cmd_status() {
+  local svc pid ready rss
+  printf '%-10s %-8s %-22s %-6s %s\n' SERVICE PID PORTS READY RSS
+  for svc in $(selected "$@"); do
+    pid="$(stack_pid "$svc" || echo -)"
+    ready=no; rss=-
+    if [ "$pid" != - ]; then
+      is_ready "$svc" && ready=yes
+      rss="$(ps -o rss= -p "$pid" 2>/dev/null | awk '{printf "%d MiB", $1/1024}')"
+    fi
+    printf '%-10s %-8s %-22s %-6s %s\n' "$svc" "$pid" "$(ports_of "$svc" | tr ' ' ',')" "$ready" "$rss"
+  done
+}
+
+cmd_logs() {
+  [ $# -ge 1 ] || stack_die "usage: stack.sh logs <service> [-f]"
+  selected "$1" >/dev/null
+  local log; log="$(stack_log_file "$1")"
+  [ -f "$log" ] || stack_die "$1: no log yet ($log)"
+  if [ "${2:-}" = "-f" ]; then tail -n 100 -F "$log"; else tail -n "${LOG_LINES:-100}" "$log"; fi
+}
+
+command="${1:-}"
+[ $# -gt 0 ] && shift
+case "$command" in
+  up) cmd_up "$@" ;;
+  down) cmd_down "$@" ;;
+  status) cmd_status "$@" ;;
+  logs) cmd_logs "$@" ;;
+  fetch) cmd_fetch "$@" ;;
+  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac
