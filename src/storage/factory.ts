@@ -1,7 +1,7 @@
 import type { StorageConfig } from "../config";
-import { ConfigError } from "../errors";
 import { LocalStorage } from "./local-storage";
 import type { Storage } from "./storage";
+import { WebHdfsStorage } from "./webhdfs-storage";
 
 /** The Storage the configuration asks for. */
 export function createStorage(config: StorageConfig): Storage {
@@ -9,6 +9,6 @@ export function createStorage(config: StorageConfig): Storage {
     case "local":
       return new LocalStorage(config.warehouse);
     case "hdfs":
-      throw new ConfigError("STORAGE=hdfs is not available yet", "STORAGE");
+      return new WebHdfsStorage({ url: config.webhdfsUrl, hdfsUri: config.hdfsUri, user: config.hdfsUser, root: config.warehouse });
   }
 }

@@ -1,3 +1,5 @@
 export type { Storage, FileStatus } from "./storage";
 export { LocalStorage } from "./local-storage";
+export { WebHdfsStorage } from "./webhdfs-storage";
+export type { WebHdfsOptions } from "./webhdfs-storage";
 export { createStorage } from "./factory";
