@@ -2,13 +2,20 @@
  * Table DDL derived from the event contract (src/events/tables.ts), never typed by hand.
  * Pure functions: Trino/Presto external tables over Parquet, and DuckDB views over the same files.
  */
-import { PARTITION_COLUMN, type ColumnType, type TableDef } from "../events";
+import { PARTITION_COLUMN, type Column, type ColumnType, type TableDef } from "../events";
+
+export type SqlDialect = "trino" | "presto" | "duckdb";
+
+const TYPES: Record<SqlDialect, Record<ColumnType, string>> = {
+  trino: { string: "varchar", int32: "integer", int64: "bigint", timestamp: "timestamp(3)" },
+  // PrestoDB's timestamp is always milliseconds and takes no precision.
+  presto: { string: "varchar", int32: "integer", int64: "bigint", timestamp: "timestamp" },
+  duckdb: { string: "VARCHAR", int32: "INTEGER", int64: "BIGINT", timestamp: "TIMESTAMP" },
+};
 
 /** SQL type of a contract column. Timestamps are Parquet INT64 millis (UTC), hence precision 3 on Trino. */
-export function sqlType(type: ColumnType, dialect: "trino" | "duckdb"): string {
-  const trino: Record<ColumnType, string> = { string: "varchar", int32: "integer", int64: "bigint", timestamp: "timestamp(3)" };
-  const duckdb: Record<ColumnType, string> = { string: "VARCHAR", int32: "INTEGER", int64: "BIGINT", timestamp: "TIMESTAMP" };
-  return (dialect === "trino" ? trino : duckdb)[type];
+export function sqlType(type: ColumnType, dialect: SqlDialect): string {
+  return TYPES[dialect][type];
 }
 
 /** A double-quoted identifier (both dialects). */
@@ -33,8 +40,8 @@ export function trinoCreateSchema(t: TrinoTableName): string {
  * Trino's Hive connector matches Parquet columns by name (hive.parquet.use-column-names defaults
  * to true), so files written before a column was added read it as NULL.
  */
-export function trinoCreateTable(table: TableDef, location: string, t: TrinoTableName): string {
-  const columns = table.columns.map((c) => `  ${ident(c.name)} ${sqlType(c.type, "trino")}`);
+export function trinoCreateTable(table: TableDef, location: string, t: TrinoTableName, dialect: "trino" | "presto" = "trino"): string {
+  const columns = table.columns.map((c) => `  ${ident(c.name)} ${sqlType(c.type, dialect)}`);
   columns.push(`  ${ident(PARTITION_COLUMN)} varchar`);
   return [
     `CREATE TABLE IF NOT EXISTS ${qualified(t, table.name)} (`,
@@ -42,6 +49,11 @@ export function trinoCreateTable(table: TableDef, location: string, t: TrinoTabl
     `)`,
     `WITH (external_location = ${literal(location)}, format = 'PARQUET', partitioned_by = ARRAY[${literal(PARTITION_COLUMN)}])`,
   ].join("\n");
+}
+
+/** Adds a contract column to an existing table (the Hive connector keeps partition columns last). */
+export function prestoAddColumn(table: TableDef, column: Column, t: TrinoTableName, dialect: "trino" | "presto" = "trino"): string {
+  return `ALTER TABLE ${qualified(t, table.name)} ADD COLUMN ${ident(column.name)} ${sqlType(column.type, dialect)}`;
 }
 
 /** Registers the partition folders that appeared since the last call (mode ADD never drops any). */

@@ -3,6 +3,7 @@ import { ConfigError } from "../errors";
 import type { Storage } from "../storage";
 import { DuckDbEngine } from "./duckdb-engine";
 import type { QueryEngine } from "./engine";
+import { PrestoEngine } from "./presto-engine";
 
 /** The QueryEngine the configuration asks for, over the tables in `storage`. */
 export async function createQueryEngine(config: QueryConfig, storage: Storage): Promise<QueryEngine> {
@@ -13,6 +14,6 @@ export async function createQueryEngine(config: QueryConfig, storage: Storage): 
       return DuckDbEngine.open();
     case "trino":
     case "presto":
-      throw new ConfigError(`QUERY_ENGINE=${config.kind} is not available yet`, "QUERY_ENGINE");
+      return new PrestoEngine({ kind: config.kind, url: config.prestoUrl, catalog: config.catalog, schema: config.schema, user: config.user });
   }
 }

@@ -151,6 +151,21 @@ export function runQueryContract(name: string, fixture: QueryFixture): void {
       ]);
     });
 
+    it("adds a new contract column to an already registered table, NULL in older files", async () => {
+      const current = fresh("purchases", "addcol");
+      const older: TableDef = { ...current, columns: current.columns.filter((c) => c.name !== "accept") };
+      await writePartitionFile(storage, dirOf(older), older, "2026-01-01", "old.parquet", [rowOf(purchase(1, T0, 5), 1)]);
+      await register(older);
+      assert.equal((await engine.query(`SELECT * FROM ${older.name}`)).columns.some((c) => c.name === "accept"), false);
+      await writePartitionFile(storage, dirOf(current), current, "2026-01-02", "new.parquet", [rowOf(purchase(2, T0 + DAY, 6), 2)]);
+      await register(current);
+      const result = await engine.query(`SELECT kafka_offset, accept, dt FROM ${current.name} ORDER BY kafka_offset`);
+      assert.deepEqual(result.rows, [
+        { kafka_offset: 1, accept: null, dt: "2026-01-01" },
+        { kafka_offset: 2, accept: "*/*", dt: "2026-01-02" },
+      ]);
+    });
+
     it("fails a bad query with a QueryError carrying the engine's message", async () => {
       await assert.rejects(engine.query("SELECT no_such_column FROM no_such_table_anywhere"), (e: unknown) => {
         assert.ok(e instanceof QueryError);
