@@ -1,0 +1,190 @@
+/**
+ * bench/api: autocannon against the game API on the embedded log, next to a bare node `http`
+ * server answering a constant string, in the same run, alternating rounds. A third server, the
+ * same Express app with a publisher that acknowledges at once ("api-nolog"), splits the gap into
+ * what Express and the handlers cost and what waiting for the log costs. Each server runs in its
+ * own child process so that autocannon (this process) does not share its event loop.
+ *
+ *   npm run bench -- api [--duration 10] [--connections 50] [--rounds 2]
+ */
+import autocannon from "autocannon";
+import { fork, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { createApp, GuildBook, loadCatalog, startApi, systemClock } from "../src/api";
+import { randomUUID } from "node:crypto";
+import { loadConfig } from "../src/config";
+import { createLogger } from "../src/logger";
+
+/** The reference's Apache Bench script (ab.sh), as one cycle of requests: [count, Host, path]. */
+const REFERENCE_MIX: readonly [number, string, string][] = [
+  [10, "user1.comcast.com", "/"],
+  [2, "user1.comcast.com", "/purchase_a_sword/sabre"],
+  [1, "user1.comcast.com", "/purchase_a_shield/mirror_shield"],
+  [4, "user1.comcast.com", "/join_guild/house_stark"],
+  [3, "user1.comcast.com", "/leave_guild/house_stark"],
+  [2, "anand.comcast.com", "/join_guild/grubs"],
+  [1, "dre.comcast.com", "/join_guild/grubs"],
+  [1, "dre.comcast.com", "/join_guild/secret_club"],
+  [1, "anand.comcast.com", "/join_guild/secret_club"],
+  [3, "user1.comcast.com", "/leave_guild/house_greyjoy"],
+  [1, "user2.att.com", "/purchase_a_sword/katana"],
+  [2, "user2.att.com", "/purchase_a_sword/estoc"],
+  [1, "user2.comcast.com", "/purchase_a_shield/leather_shield"],
+];
+
+interface Options {
+  duration: number;
+  connections: number;
+  rounds: number;
+}
+
+interface Row {
+  server: string;
+  round: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  statuses: string;
+}
+
+export async function run(args: string[]): Promise<void> {
+  const options = parseArgs(args);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-api-"));
+  const servers = {
+    api: await spawnServer("api", dataDir),
+    "api-nolog": await spawnServer("api-nolog", dataDir),
+    bare: await spawnServer("bare", dataDir),
+  };
+  const rows: Row[] = [];
+  try {
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const name of ["api", "api-nolog", "bare"] as const) {
+        process.stderr.write(`round ${round}: ${name} for ${options.duration} s ...\n`);
+        rows.push(await load(name, round, servers[name].url, options));
+      }
+    }
+  } finally {
+    const stats = await stopServer(servers.api.child);
+    await stopServer(servers["api-nolog"].child);
+    await stopServer(servers.bare.child);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    printReport(rows, options, stats);
+  }
+}
+
+function parseArgs(args: string[]): Options {
+  const options: Options = { duration: 10, connections: 50, rounds: 2 };
+  for (let i = 0; i < args.length; i += 2) {
+    const key = args[i].replace(/^--/, "") as keyof Options;
+    const value = Number(args[i + 1]);
+    if (!(key in options) || !Number.isInteger(value) || value < 1) throw new Error(`bad argument ${args[i]} ${args[i + 1] ?? ""}`);
+    options[key] = value;
+  }
+  return options;
+}
+
+async function load(server: string, round: number, url: string, options: Options): Promise<Row> {
+  const requests = REFERENCE_MIX.flatMap(([count, host, target]) => Array.from({ length: count }, () => ({ method: "GET" as const, path: target, headers: { host } })));
+  const result = await autocannon({ url, connections: options.connections, duration: options.duration, requests });
+  const statuses = Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => `${code}:${(s as { count: number }).count}`).join(" ");
+  return {
+    server, round,
+    rps: result.requests.average,
+    p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx + result.errors + result.timeouts,
+    statuses,
+  };
+}
+
+function printReport(rows: Row[], options: Options, apiStats: unknown): void {
+  const cpu = os.cpus();
+  const lines = [
+    `machine: ${cpu.length} x ${cpu[0]?.model ?? "?"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${os.platform()} ${os.release()}`,
+    `date: ${new Date().toISOString()}`,
+    `command: npm run bench -- api --duration ${options.duration} --connections ${options.connections} --rounds ${options.rounds}`,
+    "",
+    "| server | round | req/s | p50 ms | p90 ms | p99 ms | requests | non-2xx+errors | status counts |",
+    "|---|---|---|---|---|---|---|---|---|",
+    ...rows.map((r) => `| ${r.server} | ${r.round} | ${Math.round(r.rps)} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.requests} | ${r.non2xx} | ${r.statuses} |`),
+    "",
+    `API publisher: ${JSON.stringify(apiStats)}`,
+  ];
+  process.stdout.write(lines.join("\n") + "\n");
+}
+
+// ---- child processes ------------------------------------------------------------------------
+
+interface Spawned {
+  child: ChildProcess;
+  url: string;
+}
+
+function spawnServer(kind: string, dataDir: string): Promise<Spawned> {
+  const child = fork(__filename, ["--serve", kind, dataDir], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: process.execArgv });
+  return new Promise((resolve, reject) => {
+    child.once("message", (m: { url: string }) => resolve({ child, url: m.url }));
+    child.once("exit", (code) => reject(new Error(`${kind} server exited with ${code}`)));
+  });
+}
+
+function stopServer(child: ChildProcess): Promise<unknown> {
+  return new Promise((resolve) => {
+    child.once("message", (m: { stats?: unknown }) => resolve(m.stats));
+    child.once("exit", () => resolve(undefined));
+    child.send("stop");
+  });
+}
+
+async function serve(kind: string, dataDir: string): Promise<void> {
+  let stop: () => Promise<unknown>;
+  let url: string;
+  if (kind === "api") {
+    const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", API_HOST: "127.0.0.1" });
+    const api = await startApi(config, createLogger({ level: "warn" }));
+    url = api.url;
+    stop = async () => {
+      await api.close();
+      return api.stats();
+    };
+  } else {
+    const server = kind === "bare" ? http.createServer((_req, res) => res.end("This is the default response!\n")) : noLogServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    stop = () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve(undefined)); });
+  }
+  process.send!({ url });
+  process.once("message", async () => {
+    const stats = await stop();
+    process.send!({ stats }, () => process.exit(0));
+  });
+}
+
+/** The API's Express app with a publisher that acknowledges every event at once. */
+function noLogServer(): http.Server {
+  const config = loadConfig({});
+  const app = createApp({
+    catalog: loadCatalog(config.api.catalogFile, config.api.maxNameLength),
+    publisher: { publish: () => Promise.resolve() },
+    membership: new GuildBook([]),
+    logger: createLogger({ level: "warn" }),
+    clock: systemClock,
+    newId: randomUUID,
+    maxNameLength: config.api.maxNameLength,
+  });
+  return http.createServer(app);
+}
+
+if (require.main === module && process.argv[2] === "--serve") {
+  serve(process.argv[3], process.argv[4]).catch((error) => {
+    process.stderr.write(`bench server failed: ${String(error)}\n`);
+    process.exit(1);
+  });
+}
