@@ -7,3 +7,5 @@ export { createQueryEngine } from "./factory";
 export { registerTables, tableDir } from "./register";
 export { sqlType, prestoAddColumn, trinoCreateSchema, trinoCreateTable, trinoSyncPartitions, duckdbCreateView, duckdbFilesGlob } from "./ddl";
 export type { SqlDialect } from "./ddl";
+export { runReferenceQueries, referenceQueries, queriesRoot } from "./reference";
+export type { ReferenceAnswers, ReferenceName, ReferenceQuery, Rows, DescribeRow } from "./reference";

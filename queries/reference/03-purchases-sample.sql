@@ -1,0 +1,1 @@
+select * from purchases limit 5;

@@ -1,0 +1,1 @@
+select distinct host from purchases;

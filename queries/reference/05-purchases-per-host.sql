@@ -1,0 +1,1 @@
+select distinct host, count(*) as num_purchases from purchases group by distinct host order by count(*) desc;
