@@ -7,6 +7,7 @@
 #   npm run stack -- status [service...]   service, pid, ports, ready?
 #   npm run stack -- logs   <service> [-f] last lines of the service's log (-f follows)
 #   npm run stack -- fetch  [service...]   only download the artifacts (CI warms its cache with this)
+#   npm run stack -- pid    <service>      the pid of the running service (empty when stopped), for tests
 # Without service names a command applies to every service.
 #
 # Where things live (both outside the repo):
@@ -132,5 +133,6 @@ case "$command" in
   status) cmd_status "$@" ;;
   logs) cmd_logs "$@" ;;
   fetch) cmd_fetch "$@" ;;
-  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  pid) [ $# -eq 1 ] && selected "$1" >/dev/null && { stack_pid "$1" || true; } ;;
+  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

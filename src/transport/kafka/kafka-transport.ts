@@ -1,29 +1,170 @@
 /**
- * Kafka Transport (kafkajs). Placeholder until the real-stack work lands: every call fails
- * with a clear, non-retriable error rather than pretending to work.
+ * The Kafka Transport (kafkajs): the API's producer and the sink's consumer on a real broker.
+ * Offsets are plain numbers; kafkajs speaks strings. Every failure leaves as a TransportError
+ * whose `retriable` is kafkajs' own verdict.
  */
-import { TransportError } from "../../errors";
+import { randomUUID } from "node:crypto";
+import { Kafka, logLevel, type Admin, type Consumer } from "kafkajs";
 import type { Logger } from "../../logger";
 import type { ConsumeOptions, LogProducer, Offsets, Subscription, Transport } from "../transport";
+import { isUnknownTopic, toTransportError } from "./errors";
+import { kafkaLogCreator } from "./log-creator";
+import { KafkaLogProducer } from "./producer";
+import { KafkaSubscription } from "./subscription";
 
 export interface KafkaTransportOptions {
   brokers: string[];
   clientId: string;
   logger: Logger;
+  /** Upper bound on one request to a broker (ms); a broker that stops answering fails calls after it. */
+  requestTimeoutMs?: number;
+  /** kafkajs retries per call (exponential back-off from 100 ms, at most 1 s apart). */
+  retries?: number;
 }
-
-const unavailable = () => Promise.reject(new TransportError("the Kafka transport is not implemented yet", { retriable: false }));
 
 export class KafkaTransport implements Transport {
   readonly kind = "kafka" as const;
-  constructor(readonly options: KafkaTransportOptions) {}
-  ensureTopic(_topic: string, _options: { partitions: number; replicationFactor?: number }): Promise<void> { return unavailable(); }
-  producer(): Promise<LogProducer> { return unavailable(); }
-  partitionsFor(_topic: string): Promise<number[]> { return unavailable(); }
-  endOffsets(_topic: string): Promise<Offsets> { return unavailable(); }
-  startOffsets(_topic: string): Promise<Offsets> { return unavailable(); }
-  consume(_options: ConsumeOptions): Promise<Subscription> { return unavailable(); }
-  commitOffsets(_g: string, _t: string, _o: Offsets): Promise<void> { return unavailable(); }
-  committedOffsets(_g: string, _t: string): Promise<Offsets> { return unavailable(); }
-  async close(): Promise<void> {}
+  private readonly kafka: Kafka;
+  private adminClient: Promise<Admin> | null = null;
+  private readonly producers = new Set<KafkaLogProducer>();
+  /** Active consumers per group: offsets of a group with a live member are committed through it. */
+  private readonly consumers = new Map<string, { topic: string; consumer: Consumer; subscription: KafkaSubscription }>();
+
+  constructor(private readonly options: KafkaTransportOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      connectionTimeout: 3000,
+      requestTimeout: options.requestTimeoutMs ?? 10_000,
+      retry: { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 1000 },
+      logLevel: logLevel.INFO,
+      logCreator: kafkaLogCreator(options.logger),
+    });
+  }
+
+  async ensureTopic(topic: string, options: { partitions: number; replicationFactor?: number }): Promise<void> {
+    const admin = await this.admin();
+    try {
+      // createTopics answers false when the topic already exists: that is the idempotent case.
+      await admin.createTopics({
+        topics: [{ topic, numPartitions: options.partitions, replicationFactor: options.replicationFactor ?? 1 }],
+        waitForLeaders: true,
+      });
+    } catch (error) {
+      throw toTransportError(`create topic ${topic}`, error);
+    }
+  }
+
+  async producer(): Promise<LogProducer> {
+    const producer = new KafkaLogProducer(this.kafka, {
+      ackTimeoutMs: 5000,
+      retries: this.options.retries ?? 5,
+      logger: this.options.logger.child("producer"),
+    });
+    await producer.connect();
+    this.producers.add(producer);
+    return producer;
+  }
+
+  async partitionsFor(topic: string): Promise<number[]> {
+    return [...(await this.offsets(topic, "high")).keys()].sort((a, b) => a - b);
+  }
+
+  endOffsets(topic: string): Promise<Offsets> {
+    return this.offsets(topic, "high");
+  }
+
+  startOffsets(topic: string): Promise<Offsets> {
+    return this.offsets(topic, "low");
+  }
+
+  async consume(options: ConsumeOptions): Promise<Subscription> {
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      // Short fetch waits: stop() waits for the fetch in progress, and new events show up sooner.
+      maxWaitTimeInMs: 500,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3000,
+      retry: {
+        retries: this.options.retries ?? 5,
+        initialRetryTime: 100,
+        maxRetryTime: 1000,
+        // A retriable failure (broker restart) restarts the consumer; anything else ends the subscription.
+        restartOnFailure: async (error: Error) => toTransportError("consume", error).retriable,
+      },
+    });
+    const key = `${options.groupId}\u0000${randomUUID()}`;
+    const subscription = new KafkaSubscription(consumer, options, this.options.logger.child("consumer"), () => this.consumers.delete(key));
+    this.consumers.set(key, { topic: options.topic, consumer, subscription });
+    try {
+      await subscription.start();
+    } catch (error) {
+      await subscription.stop();
+      throw toTransportError(`consume from ${options.topic}`, error);
+    }
+    return subscription;
+  }
+
+  async commitOffsets(groupId: string, topic: string, offsets: Offsets): Promise<void> {
+    if (offsets.size === 0) return;
+    const partitions = [...offsets].map(([partition, offset]) => ({ partition, offset: String(offset) }));
+    const live = [...this.consumers].find(([key, c]) => key.startsWith(`${groupId}\u0000`) && c.topic === topic);
+    try {
+      // A group with a live member only accepts commits from that member; an idle group takes them from the admin.
+      if (live) await live[1].consumer.commitOffsets(partitions.map((p) => ({ topic, ...p })));
+      else await (await this.admin()).setOffsets({ groupId, topic, partitions });
+    } catch (error) {
+      throw toTransportError(`commit offsets of ${groupId}`, error);
+    }
+  }
+
+  async committedOffsets(groupId: string, topic: string): Promise<Offsets> {
+    const admin = await this.admin();
+    try {
+      const [result] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const committed: Offsets = new Map();
+      for (const { partition, offset } of result?.partitions ?? []) {
+        if (Number(offset) >= 0) committed.set(partition, Number(offset));
+      }
+      return committed;
+    } catch (error) {
+      if (isUnknownTopic(error)) return new Map();
+      throw toTransportError(`fetch committed offsets of ${groupId}`, error);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers.values()].map((c) => c.subscription.stop()));
+    await Promise.all([...this.producers].map((p) => p.close()));
+    this.producers.clear();
+    const admin = this.adminClient;
+    this.adminClient = null;
+    if (admin) await admin.then((a) => a.disconnect()).catch(() => undefined);
+  }
+
+  private admin(): Promise<Admin> {
+    if (!this.adminClient) {
+      const admin = this.kafka.admin();
+      this.adminClient = admin.connect().then(
+        () => admin,
+        (error: unknown) => {
+          this.adminClient = null;
+          throw toTransportError("admin connect", error);
+        },
+      );
+    }
+    return this.adminClient;
+  }
+
+  private async offsets(topic: string, which: "high" | "low"): Promise<Offsets> {
+    const admin = await this.admin();
+    try {
+      const partitions = await admin.fetchTopicOffsets(topic);
+      return new Map(partitions.map((p) => [p.partition, Number(p[which])]));
+    } catch (error) {
+      if (isUnknownTopic(error)) return new Map();
+      throw toTransportError(`fetch offsets of ${topic}`, error);
+    }
+  }
 }

@@ -1,0 +1,67 @@
+/**
+ * Helpers for the stack tier: bring the Docker-less stack up (or reuse a running one) through
+ * scripts/stack/stack.sh, and the addresses its services listen on.
+ */
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+/** The repository root, found from the compiled file (dist/test/stack) or the source (test/stack). */
+export const REPO_ROOT = [path.resolve(__dirname, "../../.."), path.resolve(__dirname, "../..")].find((dir) =>
+  fs.existsSync(path.join(dir, "scripts/stack/stack.sh")),
+) as string;
+
+const STACK_SCRIPT = path.join(REPO_ROOT, "scripts/stack/stack.sh");
+
+export const KAFKA_BROKERS = ["127.0.0.1:9092"];
+export const HDFS_URI = "hdfs://127.0.0.1:9000";
+export const WEBHDFS_URL = "http://127.0.0.1:9870/webhdfs/v1";
+
+export type StackService = "hdfs" | "kafka" | "metastore" | "trino";
+
+/** Runs `stack.sh <args>` and returns its stdout; fails with its stderr. */
+export async function stack(...args: string[]): Promise<string> {
+  try {
+    const { stdout } = await run("bash", [STACK_SCRIPT, ...args], { maxBuffer: 16 * 1024 * 1024, timeout: 15 * 60_000 });
+    return stdout;
+  } catch (error) {
+    const { stderr } = error as { stderr?: string };
+    throw new Error(`stack.sh ${args.join(" ")} failed:\n${stderr ?? String(error)}`);
+  }
+}
+
+const ensured = new Set<string>();
+
+/** Starts the services that are not running yet (a running service is left alone) and waits until they are ready. */
+export async function ensureStack(services: StackService[]): Promise<void> {
+  const missing = services.filter((s) => !ensured.has(s));
+  if (missing.length === 0) return;
+  await stack("up", ...missing);
+  for (const s of missing) ensured.add(s);
+}
+
+/** Pid of a running service (its process group leader), or null. */
+export async function servicePid(service: StackService): Promise<number | null> {
+  const out = (await stack("pid", service)).trim();
+  return out ? Number(out) : null;
+}
+
+/** Kills a service the hard way (SIGKILL to its process group), as a crash would. */
+export async function killService(service: StackService): Promise<void> {
+  const pid = await servicePid(service);
+  if (pid === null) throw new Error(`${service} is not running`);
+  process.kill(-pid, "SIGKILL");
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      ensured.delete(service);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${service} (pid ${pid}) survived SIGKILL`);
+}
