@@ -7,13 +7,12 @@
  *
  *   npm run bench -- reference-api [--duration 15] [--rounds 3] [--connections 50] [--only ours,flask,bare]
  */
-import autocannon from "autocannon";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { adaptFlaskApp } from "./lib/adapt";
 import { topicTools, sleep, type TopicTools } from "./lib/kafka";
-import { interleave, REFERENCE_MIX } from "./lib/mix";
+import { runLoad } from "./lib/load";
 import { freePort, httpUp, start, waitUntil, type Started } from "./lib/proc";
 import { TreeMonitor } from "./lib/procfs";
 import { benchSettings, requirePython, runDir, type BenchSettings } from "./lib/settings";
@@ -112,12 +111,7 @@ async function runOne(contender: Contender, round: number, ctx: RunContext): Pro
     await sleep(1000);
     const before = await ctx.kafka.count(ctx.topic);
     const monitor = new TreeMonitor(server.pid);
-    const result = await autocannon({
-      url: `http://127.0.0.1:${port}`,
-      connections: ctx.connections,
-      duration: ctx.duration,
-      requests: interleave(REFERENCE_MIX).map((r) => ({ method: "GET" as const, path: r.path, headers: { host: r.host } })),
-    });
+    const result = await runLoad({ url: `http://127.0.0.1:${port}`, connections: ctx.connections, durationSeconds: ctx.duration });
     const usage = monitor.stop();
     const inTopic = contender === "bare" ? 0 : (await settledCount(ctx.kafka, ctx.topic)) - before;
     return {

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { EventEmitter } from "node:events";
 import { describe, it } from "node:test";
+import { honourConnectionClose } from "../../bench/reference/lib/load";
 import { parseEvent } from "../../src/events";
 import { eventFor, expectedTableRows, interleave, REFERENCE_MIX } from "../../bench/reference/lib/mix";
 import { descendants, parseStat, type ProcStat } from "../../bench/reference/lib/procfs";
@@ -67,5 +69,24 @@ describe("the reference request mix", () => {
 describe("setup-reference env file", () => {
   it("reads the exported values", () => {
     assert.deepEqual(parseEnvFile('# c\nexport A_B="/x/y"\nexport JAVA_HOME="/usr/lib/jvm/j"\n'), { A_B: "/x/y", JAVA_HOME: "/usr/lib/jvm/j" });
+  });
+});
+
+describe("load generator", () => {
+  it("opens a fresh connection after a response that said Connection: close, instead of writing to the closing one", () => {
+    const calls: string[] = [];
+    const client = Object.assign(new EventEmitter(), {
+      reqsMade: 1,
+      destroyed: false,
+      _doRequest() { calls.push("write"); },
+      _destroyConnection() { calls.push("destroy"); },
+      _connect() { calls.push("connect"); },
+    });
+    honourConnectionClose(client);
+    client.emit("headers", { shouldKeepAlive: true });
+    client._doRequest();
+    client.emit("headers", { shouldKeepAlive: false });
+    client._doRequest();
+    assert.deepEqual(calls, ["write", "destroy", "connect"]);
   });
 });

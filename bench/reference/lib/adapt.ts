@@ -69,6 +69,15 @@ export interface SparkOptions {
 export function adaptSparkJob(source: string, options: SparkOptions): Adapted {
   const edits: Edit[] = [
     { find: '"kafka:29092"', replace: JSON.stringify(options.brokers), count: 1, why: "broker address" },
+    // PySpark 3+ parses a DDL type string when the decorator runs, which needs a live session;
+    // the reference ran on Spark 2, where this was lazy. Same type, given as an object.
+    {
+      find: "from pyspark.sql.types import StructType, StructField, StringType, LongType\n",
+      replace: "from pyspark.sql.types import StructType, StructField, StringType, LongType, BooleanType\n",
+      count: 1,
+      why: "import BooleanType (see next)",
+    },
+    { find: "@udf('boolean')", replace: "@udf(BooleanType())", count: 3, why: "UDF return type as an object: PySpark 3+ cannot parse 'boolean' before a session exists" },
     {
       find: '.option("subscribe", "events")',
       replace: `.option("subscribe", ${JSON.stringify(options.topic)})` +
