@@ -1,0 +1,94 @@
+/**
+ * File and folder names of committed table files. Pure.
+ *
+ * A committed file is `<warehouse>/<table>/dt=YYYY-MM-DD/<topic>+<partition>+<start>+<end>.parquet`:
+ * the name says exactly which log offsets (inclusive) it holds, so the files themselves are the
+ * sink's checkpoint. Offsets are zero-padded to 20 digits so names sort in offset order.
+ * Temporary files live in folders starting with `_`, which Hive, Trino and the DuckDB views skip.
+ */
+import * as posix from "node:path/posix";
+import { PARTITION_COLUMN } from "../events";
+
+export interface OffsetRange {
+  topic: string;
+  partition: number;
+  /** First offset in the file (inclusive). */
+  start: number;
+  /** Last offset in the file (inclusive). */
+  end: number;
+}
+
+const OFFSET_DIGITS = 20;
+const FILE_PATTERN = /^([A-Za-z0-9._-]+)\+(\d+)\+(\d{20})\+(\d{20})\.parquet$/;
+const DT_PATTERN = new RegExp(`^${PARTITION_COLUMN}=(\\d{4}-\\d{2}-\\d{2})$`);
+
+/** Folder (under the warehouse) where the sink stages files before renaming them into tables. */
+export const SINK_TEMP_FOLDER = "_sink_tmp";
+/** Folder where compaction stages merged files. */
+export const COMPACT_TEMP_FOLDER = "_compact_tmp";
+
+const MIN_MS = -62167219200000; // 0000-01-01T00:00:00Z (Date.UTC maps years 0-99 to 1900-1999)
+const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** True when the timestamp falls in years 0000-9999 (a dt folder can be named for it). */
+export function isWritableTimestamp(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= MIN_MS && ms <= MAX_MS;
+}
+
+const DAY_MS = 86_400_000;
+const dtCache = new Map<number, string>();
+
+/** The UTC date of an epoch-ms timestamp, as `YYYY-MM-DD` (memoised per day: called once per record). */
+export function dtOf(ms: number): string {
+  const day = Math.floor(ms / DAY_MS);
+  let dt = dtCache.get(day);
+  if (dt === undefined) {
+    dt = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (dtCache.size > 10_000) dtCache.clear();
+    dtCache.set(day, dt);
+  }
+  return dt;
+}
+
+/** `<topic>+<partition>+<start>+<end>.parquet`, offsets zero-padded. */
+export function fileName(range: OffsetRange): string {
+  const pad = (n: number) => String(n).padStart(OFFSET_DIGITS, "0");
+  return `${range.topic}+${range.partition}+${pad(range.start)}+${pad(range.end)}.parquet`;
+}
+
+/** The offset range a committed file name encodes, or null for any other name. */
+export function parseFileName(name: string): OffsetRange | null {
+  const m = FILE_PATTERN.exec(name);
+  if (!m) return null;
+  const range = { topic: m[1], partition: Number(m[2]), start: Number(m[3]), end: Number(m[4]) };
+  if (!Number.isSafeInteger(range.start) || !Number.isSafeInteger(range.end) || range.start > range.end) return null;
+  return range;
+}
+
+/** The dt value of a partition folder name (`dt=2026-11-27`), or null. */
+export function parseDtFolder(name: string): string | null {
+  return DT_PATTERN.exec(name)?.[1] ?? null;
+}
+
+export function tableDir(root: string, table: string): string {
+  return posix.join(root, table);
+}
+
+export function partitionDir(root: string, table: string, dt: string): string {
+  return posix.join(root, table, `${PARTITION_COLUMN}=${dt}`);
+}
+
+/** Final path of a committed file. */
+export function committedPath(root: string, table: string, dt: string, range: OffsetRange): string {
+  return posix.join(partitionDir(root, table, dt), fileName(range));
+}
+
+/** Temp path of a file on its way to `committedPath` (same relative layout under a `_` folder). */
+export function tempPath(root: string, folder: string, table: string, dt: string, range: OffsetRange): string {
+  return posix.join(root, folder, table, `${PARTITION_COLUMN}=${dt}`, fileName(range));
+}
+
+/** True when `outer` holds every offset of `inner` (same topic and partition). */
+export function covers(outer: OffsetRange, inner: OffsetRange): boolean {
+  return outer.topic === inner.topic && outer.partition === inner.partition && outer.start <= inner.start && outer.end >= inner.end;
+}
