@@ -66,6 +66,11 @@ export interface SinkConfig {
   metricsPort: number;
   /** Folder for local temporary files (Parquet is built here before upload). */
   tmpDir: string;
+  compression: "zstd" | "snappy";
+  /** DuckDB memory limit of the Parquet writer (staged rows past it spill to tmpDir). */
+  writerMemory: string;
+  /** Crash-test hook: SIGKILL the sink at this commit-protocol point (see src/sink/faults.ts). */
+  fault: { point: string | null; after: number };
 }
 
 export interface Config {
@@ -122,6 +127,10 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = [
   { variable: "SINK_ROLL_INTERVAL_MS", default: "2000", meaning: "Roll files at least this often, even when no new events arrive." },
   { variable: "SINK_MAX_MESSAGE_BYTES", default: "65536", meaning: "Larger messages are dead-lettered as oversized." },
   { variable: "SINK_METRICS_PORT", default: "9464", meaning: "Prometheus metrics port of the streaming sink (0 disables)." },
+  { variable: "SINK_COMPRESSION", default: "zstd", meaning: "Parquet compression: `zstd` or `snappy`." },
+  { variable: "SINK_WRITER_MEMORY", default: "256MB", meaning: "Memory limit of the sink's DuckDB Parquet writer; staged rows beyond it spill to `$DATA_DIR/tmp`." },
+  { variable: "SINK_FAULT", default: "(none)", meaning: "Tests only: the sink kills itself (SIGKILL) at this commit point, e.g. `between-renames`." },
+  { variable: "SINK_FAULT_AFTER", default: "1", meaning: "Tests only: on which occurrence of SINK_FAULT to crash." },
 ];
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -215,6 +224,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       maxMessageBytes: int(env, "SINK_MAX_MESSAGE_BYTES", 65536, 1),
       metricsPort: int(env, "SINK_METRICS_PORT", 9464),
       tmpDir: path.join(dataDir, "tmp"),
+      compression: oneOf(env, "SINK_COMPRESSION", ["zstd", "snappy"] as const, "zstd"),
+      writerMemory: str(env, "SINK_WRITER_MEMORY", "256MB"),
+      fault: { point: str(env, "SINK_FAULT", "") || null, after: int(env, "SINK_FAULT_AFTER", 1, 1) },
     },
   };
   return deepFreeze(config);

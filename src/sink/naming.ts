@@ -19,7 +19,7 @@ export interface OffsetRange {
 }
 
 const OFFSET_DIGITS = 20;
-const FILE_PATTERN = /^([A-Za-z0-9._-]+)\+(\d+)\+(\d{20})\+(\d{20})\.parquet$/;
+const FILE_PATTERN = /^([A-Za-z0-9][A-Za-z0-9._-]*)\+(\d+)\+(\d{20})\+(\d{20})\.parquet$/;
 const DT_PATTERN = new RegExp(`^${PARTITION_COLUMN}=(\\d{4}-\\d{2}-\\d{2})$`);
 
 /** Folder (under the warehouse) where the sink stages files before renaming them into tables. */
@@ -49,6 +49,12 @@ export function dtOf(ms: number): string {
   }
   return dt;
 }
+
+/**
+ * Topics whose files can be named: Kafka's legal characters, not starting with '.' or '_'
+ * (Hive and Trino would skip such files as hidden).
+ */
+export const TOPIC_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** `<topic>+<partition>+<start>+<end>.parquet`, offsets zero-padded. */
 export function fileName(range: OffsetRange): string {

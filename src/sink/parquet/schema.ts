@@ -6,7 +6,7 @@
  * its columns for the records whose mask has its bit. int64 and timestamps are staged as DOUBLE
  * (exact up to 2^53, and no BigInt or value object per cell) and cast by that COPY.
  *
- * Parquet gets INT64 for int64 columns and INT64 TIMESTAMP(MICROS) for timestamps, never INT96
+ * Parquet gets INT64 for int64 columns and INT64 TIMESTAMP(MILLIS) for timestamps (the precision of the contract), never INT96
  * or nanoseconds, which several readers cannot read. Timestamps are written as TIMESTAMP (not
  * WITH TIME ZONE, i.e. isAdjustedToUTC=false) holding UTC wall-clock time: Trino's Hive connector
  * reads those as-is, while UTC-adjusted ones are shifted by hive.parquet.time-zone.
@@ -47,7 +47,7 @@ export function stageDdl(name: string, columns: readonly Column[]): string {
 function outputExpr(c: Column): string {
   switch (c.type) {
     case "int64": return `CAST(${ident(c.name)} AS BIGINT) AS ${ident(c.name)}`;
-    case "timestamp": return `make_timestamp(CAST(${ident(c.name)} * 1000 AS BIGINT)) AS ${ident(c.name)}`;
+    case "timestamp": return `CAST(epoch_ms(CAST(${ident(c.name)} AS BIGINT)) AS TIMESTAMP_MS) AS ${ident(c.name)}`;
     default: return ident(c.name);
   }
 }

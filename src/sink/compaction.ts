@@ -1,0 +1,126 @@
+/**
+ * Compaction: merges each (table, dt, source partition)'s small files into one, with the sink's
+ * commit discipline. For each merge: build the merged file locally (DuckDB), upload it under
+ * `_compact_tmp/`, rename it into the partition under its covering name, then delete the inputs.
+ * A crash after the rename leaves inputs that the merged file supersedes; they are deleted by the
+ * next compaction or sink start (recovery), before the sink consumes or registers anything.
+ * Readers querying during a merge may see the merged file and its inputs together for the time
+ * of the deletes (milliseconds on local disk); see the README.
+ */
+import { DuckDBInstance } from "@duckdb/node-api";
+import { randomUUID } from "node:crypto";
+import * as fs from "node:fs/promises";
+import * as path from "node:path";
+import * as posix from "node:path/posix";
+import type { Config } from "../config";
+import { TABLES } from "../events";
+import type { Logger } from "../logger";
+import type { Storage } from "../storage";
+import type { Transport } from "../transport";
+import { listCommitted } from "./committed-files";
+import { planCompaction, type MergePlan } from "./compaction-plan";
+import { createFaults, type Faults } from "./faults";
+import { committedPath, COMPACT_TEMP_FOLDER, tempPath } from "./naming";
+import { literal } from "./parquet/schema";
+import { planRecovery } from "./recovery-plan";
+
+export interface CompactOptions {
+  config: Config;
+  storage: Storage;
+  logger: Logger;
+  /** Not used for reading; accepted so callers can pass the same dependencies as runSink. */
+  transport?: Transport;
+  table?: string;
+  dt?: string;
+  minFiles?: number;
+  faults?: Faults;
+}
+
+export interface CompactResult {
+  merges: number;
+  inputFiles: number;
+  supersededDeleted: number;
+  rows: number;
+}
+
+export async function compact(options: CompactOptions): Promise<CompactResult> {
+  const { config, storage, logger } = options;
+  const faults = options.faults ?? createFaults(config.sink.fault);
+  const topic = config.transport.topic;
+  // 1. Finish what an interrupted compaction left: temp files, and inputs a merged file supersedes.
+  await storage.delete(posix.join(storage.root, COMPACT_TEMP_FOLDER));
+  let files = await listCommitted(storage, TABLES);
+  const { superseded } = planRecovery(files, topic);
+  for (const f of superseded) await storage.delete(f.path);
+  const gone = new Set(superseded);
+  files = files.filter((f) => !gone.has(f));
+
+  // 2. Merge.
+  const plans = planCompaction(files, topic, { table: options.table, dt: options.dt, minFiles: options.minFiles });
+  const localDir = path.join(config.sink.tmpDir, `compact-${randomUUID()}`);
+  await fs.mkdir(localDir, { recursive: true });
+  const db = await DuckDBInstance.create(":memory:", { memory_limit: config.sink.writerMemory, temp_directory: path.join(localDir, "spill") });
+  const con = await db.connect();
+  let rows = 0;
+  try {
+    for (const plan of plans) {
+      rows += await merge(plan, { storage, faults, logger, localDir, run: (sql) => con.run(sql).then(() => undefined), count: async (file) => {
+        const r = await con.runAndReadAll(`SELECT count(*)::INTEGER FROM read_parquet(${literal(file)})`);
+        return Number(r.getRows()[0][0]);
+      }, compression: config.sink.compression });
+    }
+  } finally {
+    con.closeSync();
+    db.closeSync();
+    await fs.rm(localDir, { recursive: true, force: true });
+  }
+  const result = { merges: plans.length, inputFiles: plans.reduce((n, p) => n + p.inputs.length, 0), supersededDeleted: superseded.length, rows };
+  logger.info("compaction done", { ...result });
+  return result;
+}
+
+interface MergeContext {
+  storage: Storage;
+  faults: Faults;
+  logger: Logger;
+  localDir: string;
+  compression: string;
+  run(sql: string): Promise<void>;
+  count(file: string): Promise<number>;
+}
+
+async function merge(plan: MergePlan, ctx: MergeContext): Promise<number> {
+  const { storage, faults } = ctx;
+  const dir = path.join(ctx.localDir, randomUUID());
+  await fs.mkdir(dir, { recursive: true });
+  try {
+    // Inputs are fetched through Storage so the same code merges local and HDFS files.
+    const locals: string[] = [];
+    for (const [i, input] of plan.inputs.entries()) {
+      const local = path.join(dir, `in-${i}.parquet`);
+      await fs.writeFile(local, await storage.readFile(input.path));
+      locals.push(local);
+    }
+    const out = path.join(dir, plan.name);
+    const list = `[${locals.map(literal).join(", ")}]`;
+    await ctx.run(
+      `COPY (SELECT * FROM read_parquet(${list}, union_by_name = true) ORDER BY kafka_offset) TO ${literal(out)} ` +
+        `(FORMAT parquet, COMPRESSION ${ctx.compression}, ROW_GROUP_SIZE 122880)`,
+    );
+    const rows = await ctx.count(out);
+    const temp = tempPath(storage.root, COMPACT_TEMP_FOLDER, plan.table, plan.dt, plan.range);
+    await storage.writeFile(temp, await fs.readFile(out));
+    const final = committedPath(storage.root, plan.table, plan.dt, plan.range);
+    // false: a previous run already committed this merge (and crashed before its deletes).
+    if (!(await storage.rename(temp, final))) await storage.delete(temp);
+    faults("compact-after-rename");
+    for (const input of plan.inputs) {
+      await storage.delete(input.path);
+      faults("compact-mid-delete");
+    }
+    ctx.logger.info("merged", { table: plan.table, dt: plan.dt, files: plan.inputs.length, rows, into: plan.name });
+    return rows;
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The streaming sink's counters, rendered as Prometheus text exposition format. Pure apart from
+ * the counters it holds.
+ */
+export class SinkMetrics {
+  records = 0;
+  deadLetters = 0;
+  filesWritten = 0;
+  bytesWritten = 0;
+  batches = 0;
+  readonly rowsByTable = new Map<string, number>();
+  /** Per partition: log end offset minus the next offset to commit. */
+  readonly lag = new Map<number, number>();
+  lastCommitAt: number | null = null;
+  readonly startedAt = Date.now();
+
+  addRows(table: string, rows: number): void {
+    this.rowsByTable.set(table, (this.rowsByTable.get(table) ?? 0) + rows);
+  }
+
+  totalLag(): number {
+    let n = 0;
+    for (const v of this.lag.values()) n += v;
+    return n;
+  }
+
+  /** Prometheus text format (version 0.0.4). */
+  prometheus(): string {
+    const lines: string[] = [];
+    const metric = (name: string, type: "counter" | "gauge", help: string, samples: [string, number][]) => {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+      for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`);
+    };
+    metric("sink_records_total", "counter", "Log records read.", [["", this.records]]);
+    metric("sink_dead_letters_total", "counter", "Records landed in dead_letters.", [["", this.deadLetters]]);
+    metric("sink_files_written_total", "counter", "Parquet files committed.", [["", this.filesWritten]]);
+    metric("sink_bytes_written_total", "counter", "Bytes of Parquet committed.", [["", this.bytesWritten]]);
+    metric("sink_batches_total", "counter", "Batches committed.", [["", this.batches]]);
+    metric("sink_rows_total", "counter", "Rows committed, per table.", [...this.rowsByTable].map(([t, n]) => [`{table="${t}"}`, n]));
+    metric("sink_lag_records", "gauge", "Records in the log not yet committed, per partition.", [...this.lag].map(([p, n]) => [`{partition="${p}"}`, n]));
+    metric("sink_last_commit_timestamp_seconds", "gauge", "When the last batch was committed.", [["", (this.lastCommitAt ?? 0) / 1000]]);
+    return lines.join("\n") + "\n";
+  }
+
+  /** A one-line summary for the periodic log. */
+  summary(sinceMs: number, recordsBefore: number, now = Date.now()): Record<string, unknown> {
+    const seconds = Math.max(0.001, (now - sinceMs) / 1000);
+    return {
+      eventsPerSec: Math.round((this.records - recordsBefore) / seconds),
+      lag: this.totalLag(),
+      files: this.filesWritten,
+      deadLetters: this.deadLetters,
+      records: this.records,
+    };
+  }
+}

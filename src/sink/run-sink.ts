@@ -1,0 +1,231 @@
+/**
+ * The sink: log -> Parquet tables, exactly once, in streaming or batch mode.
+ * Used by `npm run sink` (src/bin/sink.ts), by `npm start` and by the notebooks.
+ */
+import * as fs from "node:fs/promises";
+import type { Config } from "../config";
+import { TABLES, type TableDef } from "../events";
+import { ConfigError } from "../errors";
+import type { Logger } from "../logger";
+import type { QueryEngine } from "../query/engine";
+import { registerTables } from "../query/register";
+import type { Storage } from "../storage";
+import type { Offsets, Subscription, Transport } from "../transport";
+import type { CommitContext, CommitResult } from "./commit";
+import { createFaults, type Faults } from "./faults";
+import { SinkMetrics } from "./metrics";
+import { startMetricsServer, type MetricsServer } from "./metrics-server";
+import { DuckdbParquetWriter } from "./parquet/duckdb-writer";
+import { TOPIC_PATTERN } from "./naming";
+import { recover } from "./recover";
+import { nextCheckIn } from "./roll-policy";
+import { SinkLoop } from "./sink-loop";
+
+export type SinkMode = "stream" | "batch";
+
+export interface RunSinkOptions {
+  config: Config;
+  transport: Transport;
+  storage: Storage;
+  /** Registers the tables for SQL; null or absent skips registration. */
+  engine?: QueryEngine | null;
+  logger: Logger;
+  mode: SinkMode;
+  /** Streaming mode runs until this aborts, then flushes and commits. Batch mode stops early on it. */
+  signal?: AbortSignal;
+  /** Batch mode: called as records are read (done and total records of this run). */
+  onProgress?: (done: number, total: number) => void;
+  /** Streaming mode: called every `logEveryMs` with the metrics summary (defaults to an info log line). */
+  logEveryMs?: number;
+  /** Called once the sink is consuming (recovery done, tables registered). */
+  onReady?: (info: { metricsPort: number | null; positions: ReadonlyMap<number, number> }) => void;
+  faults?: Faults;
+  tables?: readonly TableDef[];
+}
+
+export interface SinkSummary {
+  mode: SinkMode;
+  records: number;
+  deadLetters: number;
+  filesWritten: number;
+  bytesWritten: number;
+  batches: number;
+  seconds: number;
+  /** Next offset per partition after the run. */
+  positions: Record<number, number>;
+  repairedOnStart: number;
+}
+
+export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
+  const { config, transport, storage, logger, mode } = options;
+  const topic = config.transport.topic;
+  const tables = options.tables ?? TABLES;
+  const faults = options.faults ?? createFaults(config.sink.fault);
+  const started = Date.now();
+  if (!TOPIC_PATTERN.test(topic)) {
+    throw new ConfigError(`EVENTS_TOPIC "${topic}" cannot name table files (letters, digits, '.', '_', '-'; not starting with '.' or '_')`, "EVENTS_TOPIC");
+  }
+
+  // 1. A clean local build folder, and the Parquet writer.
+  await fs.rm(config.sink.tmpDir, { recursive: true, force: true });
+  await fs.mkdir(config.sink.tmpDir, { recursive: true });
+  const writer = await DuckdbParquetWriter.open(tables, {
+    tmpDir: config.sink.tmpDir,
+    compression: config.sink.compression,
+    memoryLimit: config.sink.writerMemory,
+  });
+  const commit: CommitContext = { storage, writer, tmpDir: config.sink.tmpDir, faults, logger: logger.child("commit") };
+  let metricsServer: MetricsServer | null = null;
+  let subscription: Subscription | null = null;
+  try {
+    // 2. Recover the position from the committed files (and complete a half-committed batch).
+    await transport.ensureTopic(topic, { partitions: config.transport.partitions, replicationFactor: config.transport.replicationFactor });
+    const recovered = await recover({
+      ...commit,
+      transport,
+      tables,
+      topic,
+      groupId: config.sink.groupId,
+      maxMessageBytes: config.sink.maxMessageBytes,
+      logger: logger.child("recovery"),
+    });
+
+    // 3. Register the tables for SQL; remember which partitions the engine already knows.
+    const known = new Set(recovered.files.map((f) => `${f.table}/${f.dt}`));
+    if (options.engine) await registerTables(options.engine, storage, tables);
+    const onCommitted = async (result: CommitResult) => {
+      const changed = new Set<string>();
+      for (const f of result.files) {
+        if (!known.has(`${f.table}/${f.dt}`)) changed.add(f.table);
+        known.add(`${f.table}/${f.dt}`);
+      }
+      if (!options.engine) return;
+      for (const table of tables) if (changed.has(table.name)) await options.engine.syncPartitions(table);
+    };
+
+    // 4. The loop, seeded with the recovered positions.
+    const metrics = new SinkMetrics();
+    let failure: Error | null = null;
+    let stop!: () => void;
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const loop = new SinkLoop({
+      commit,
+      transport,
+      topic,
+      groupId: config.sink.groupId,
+      policy: { maxRows: config.sink.rollMaxRows, maxBytes: config.sink.rollMaxBytes, intervalMs: config.sink.rollIntervalMs },
+      maxMessageBytes: config.sink.maxMessageBytes,
+      metrics,
+      logger: logger.child("loop"),
+      faults,
+      positions: new Map(recovered.next),
+      onCommitted,
+      onFailed: (error) => {
+        failure = error;
+        stop();
+      },
+    });
+    const refreshLag = async () => updateLag(metrics, await transport.endOffsets(topic), loop.positions);
+    if (options.signal?.aborted) stop();
+    options.signal?.addEventListener("abort", () => stop(), { once: true });
+
+    // 5. Batch mode reads up to the end offsets seen now; streaming mode runs until stopped.
+    const targets = mode === "batch" ? await transport.endOffsets(topic) : null;
+    const total = targets ? remaining(targets, recovered.next) : 0;
+    let done = 0;
+    const reached = (p: number) => targets !== null && (loop.positionsRead.get(p) ?? recovered.next.get(p) ?? 0) >= (targets.get(p) ?? 0);
+    if (targets && [...targets.keys()].every(reached)) stop();
+    subscription = await transport.consume({
+      topic,
+      groupId: config.sink.groupId,
+      from: new Map(recovered.next),
+      onBatch: async (records) => {
+        const target = targets?.get(records[0]?.partition ?? -1);
+        const wanted = target === undefined ? records : records.filter((r) => r.offset < target);
+        await loop.add(wanted);
+        if (targets) {
+          done += wanted.length;
+          options.onProgress?.(done, total);
+          if ([...targets.keys()].every(reached)) stop();
+        }
+      },
+      onError: (error) => {
+        failure = error;
+        stop();
+      },
+    });
+    if (mode === "stream" && config.sink.metricsPort > 0) {
+      metricsServer = await startMetricsServer(config.sink.metricsPort, metrics, refreshLag);
+      logger.info("metrics on /metrics", { port: metricsServer.port });
+    }
+    options.onReady?.({ metricsPort: metricsServer?.port ?? null, positions: loop.positions });
+    const timers = startTimers(loop, metrics, refreshLag, logger, config.sink.rollIntervalMs, mode === "stream" ? options.logEveryMs ?? 10_000 : 0);
+    await stopped;
+    timers.stop();
+
+    // 6. Clean shutdown: stop reading, commit what is staged, record the position for lag.
+    await subscription.stop();
+    subscription = null;
+    if (!failure) await loop.flush();
+    if (failure) throw failure;
+    await refreshLag().catch(() => undefined);
+    const summary: SinkSummary = {
+      mode,
+      records: metrics.records,
+      deadLetters: metrics.deadLetters,
+      filesWritten: metrics.filesWritten,
+      bytesWritten: metrics.bytesWritten,
+      batches: metrics.batches,
+      seconds: (Date.now() - started) / 1000,
+      positions: Object.fromEntries(loop.positions),
+      repairedOnStart: recovered.repaired,
+    };
+    logger.info("sink stopped", { ...summary });
+    return summary;
+  } finally {
+    await subscription?.stop().catch(() => undefined);
+    await metricsServer?.close();
+    await writer.close();
+  }
+}
+
+function remaining(targets: Offsets, from: ReadonlyMap<number, number>): number {
+  let n = 0;
+  for (const [p, end] of targets) n += Math.max(0, end - (from.get(p) ?? 0));
+  return n;
+}
+
+function updateLag(metrics: SinkMetrics, ends: Offsets, positions: ReadonlyMap<number, number>): void {
+  for (const [p, end] of ends) metrics.lag.set(p, Math.max(0, end - (positions.get(p) ?? 0)));
+}
+
+/** The wall-clock roll (fires with no new records) and the periodic metrics line. */
+function startTimers(loop: SinkLoop, metrics: SinkMetrics, refreshLag: () => Promise<void>, logger: Logger, intervalMs: number, logEveryMs: number) {
+  let rollTimer: NodeJS.Timeout | null = null;
+  let active = true;
+  const scheduleRoll = (delay: number) => {
+    rollTimer = setTimeout(async () => {
+      if (!active) return;
+      await loop.maybeRoll(Date.now()).catch(() => undefined);
+      if (active) scheduleRoll(nextCheckIn(loop.bufferState, Date.now(), { maxRows: Infinity, maxBytes: Infinity, intervalMs }));
+    }, delay);
+  };
+  scheduleRoll(intervalMs);
+  let since = Date.now();
+  let before = 0;
+  const logTimer = logEveryMs > 0
+    ? setInterval(async () => {
+        await refreshLag().catch(() => undefined);
+        logger.info("sink metrics", metrics.summary(since, before));
+        since = Date.now();
+        before = metrics.records;
+      }, logEveryMs)
+    : null;
+  return {
+    stop() {
+      active = false;
+      if (rollTimer) clearTimeout(rollTimer);
+      if (logTimer) clearInterval(logTimer);
+    },
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * The consume -> stage -> roll -> commit loop. Records are routed and staged as they arrive; a
+ * roll seals the stage and commits it while the next batch fills (at most one commit in flight,
+ * so batches commit strictly in order: only a partition's last batch can ever be half-committed).
+ */
+import type { Logger } from "../logger";
+import type { LogRecord, Transport } from "../transport";
+import { commitBatch, type CommitContext, type CommitResult } from "./commit";
+import type { Faults } from "./faults";
+import type { SinkMetrics } from "./metrics";
+import type { OffsetRange } from "./naming";
+import { addToBuffer, EMPTY_BUFFER, rollReason, type BufferState, type RollPolicy, type RollReason } from "./roll-policy";
+import { routeRecord } from "./route";
+
+export interface LoopOptions {
+  commit: CommitContext;
+  transport: Transport;
+  topic: string;
+  groupId: string;
+  policy: RollPolicy;
+  maxMessageBytes: number;
+  metrics: SinkMetrics;
+  logger: Logger;
+  faults: Faults;
+  /** Next offset per partition, from recovery. */
+  positions: Map<number, number>;
+  /** Called after each commit (registers new dt partitions). */
+  onCommitted?: (result: CommitResult) => Promise<void>;
+  /** Called once when a commit fails for good; the caller should stop consuming. */
+  onFailed?: (error: Error) => void;
+}
+
+export class SinkLoop {
+  private buffer: BufferState = EMPTY_BUFFER;
+  private ranges = new Map<number, OffsetRange>();
+  /** Next offset expected per partition: guards against a transport delivering a record twice. */
+  private readonly expected: Map<number, number>;
+  private inflight: Promise<void> = Promise.resolve();
+  private chain: Promise<void> = Promise.resolve();
+  private failed: Error | null = null;
+
+  constructor(private readonly options: LoopOptions) {
+    this.expected = new Map(options.positions);
+  }
+
+  /** Committed position per partition (next offset to read). */
+  get positions(): ReadonlyMap<number, number> {
+    return this.options.positions;
+  }
+
+  /** Next offset per partition read so far (staged or committed). */
+  get positionsRead(): ReadonlyMap<number, number> {
+    return this.expected;
+  }
+
+  /** The open buffer (for the interval timer). */
+  get bufferState(): BufferState {
+    return this.buffer;
+  }
+
+  /** The error that stopped the loop, if any. */
+  get failure(): Error | null {
+    return this.failed;
+  }
+
+  /** Routes and stages records of one partition (in offset order); rolls when the policy says so. */
+  async add(records: readonly LogRecord[]): Promise<void> {
+    if (this.failed) throw this.failed;
+    const { writer } = this.options.commit;
+    const ingestedAt = Date.now();
+    let added = 0;
+    let bytes = 0;
+    for (const rec of records) {
+      const expected = this.expected.get(rec.partition) ?? 0;
+      if (rec.offset < expected) continue;
+      const routed = routeRecord(rec, { maxMessageBytes: this.options.maxMessageBytes, ingestedAt });
+      writer.add(routed);
+      if (routed.tables.length === 1 && routed.tables[0].name === "dead_letters") this.options.metrics.deadLetters++;
+      const range = this.ranges.get(rec.partition);
+      if (range) range.end = rec.offset;
+      else this.ranges.set(rec.partition, { topic: this.options.topic, partition: rec.partition, start: rec.offset, end: rec.offset });
+      this.expected.set(rec.partition, rec.offset + 1);
+      added++;
+      bytes += rec.value.length;
+    }
+    this.options.metrics.records += added;
+    this.buffer = addToBuffer(this.buffer, added, bytes, ingestedAt);
+    await this.maybeRoll(Date.now());
+  }
+
+  /** Rolls if the policy says so (called on every add and by the interval timer). */
+  async maybeRoll(now: number): Promise<RollReason | null> {
+    const reason = rollReason(this.buffer, now, this.options.policy);
+    if (reason) await this.roll(reason);
+    return reason;
+  }
+
+  /** Rolls whatever is staged and waits until every batch is committed (shutdown, end of batch mode). */
+  async flush(): Promise<void> {
+    await this.roll("flush");
+    await this.inflight;
+    if (this.failed) throw this.failed;
+  }
+
+  /** Seals the stage and starts its commit once the previous commit is done. Serialised. */
+  private roll(reason: RollReason | "flush"): Promise<void> {
+    const run = this.chain.then(async () => {
+      await this.inflight;
+      if (this.failed) throw this.failed;
+      if (this.options.commit.writer.staged === 0) return;
+      // Seal and snapshot the ranges in one synchronous step: they describe exactly the sealed rows.
+      const sealed = this.options.commit.writer.seal();
+      const ranges = this.ranges;
+      const records = this.buffer.records;
+      this.ranges = new Map();
+      this.buffer = EMPTY_BUFFER;
+      this.options.logger.debug("rolling", { reason, records });
+      // Failures are kept in this.failed (and reported through onFailed), never left unhandled.
+      this.inflight = this.commit(sealed, ranges).catch(() => undefined);
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commit(sealed: ReturnType<CommitContext["writer"]["seal"]>, ranges: Map<number, OffsetRange>): Promise<void> {
+    const { metrics, faults, transport, logger } = this.options;
+    try {
+      const result = await commitBatch(this.options.commit, sealed, ranges);
+      for (const [p, r] of ranges) this.options.positions.set(p, r.end + 1);
+      metrics.batches++;
+      metrics.filesWritten += result.files.length;
+      for (const f of result.files) {
+        metrics.bytesWritten += f.bytes;
+        metrics.addRows(f.table, f.rows);
+      }
+      metrics.lastCommitAt = Date.now();
+      await this.options.onCommitted?.(result);
+      faults("before-offset-commit");
+      // Only for lag monitoring: the position on restart comes from the committed files.
+      await transport.commitOffsets(this.options.groupId, this.options.topic, new Map(this.options.positions)).catch((error) =>
+        logger.warn("could not commit consumer-group offsets (lag monitoring only)", { error: String(error) }),
+      );
+    } catch (error) {
+      this.failed = error instanceof Error ? error : new Error(String(error));
+      logger.error("commit failed; stopping", { error: String(error) });
+      this.options.onFailed?.(this.failed);
+      throw this.failed;
+    }
+  }
+}
