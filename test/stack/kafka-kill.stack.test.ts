@@ -1,0 +1,106 @@
+/**
+ * kill -9 of the Kafka broker during a load run on the API: every request answered 200 must be in
+ * the topic afterwards, every other request must have been answered with an error status, and no
+ * request may hang. The broker is restarted with the stack script and left running.
+ */
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { startApi } from "../../src/api/server";
+import { loadConfig } from "../../src/config";
+import { parseEvent } from "../../src/events";
+import { silentLogger } from "../../src/logger";
+import { request } from "../api/helpers";
+import { readTopic } from "./kafka-topic";
+import { ensureStack, KAFKA_BROKERS, killService, stack } from "./stack";
+
+interface Answer {
+  status: number;
+  eventId?: string;
+  phase: "before" | "down" | "after";
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A client-side bound: a request that takes longer than this counts as hung. */
+const HANG_MS = 30_000;
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+describe("Kafka broker killed during load", () => {
+  it("loses no request answered 200, answers the others with 503, and hangs on none", { timeout: 10 * 60_000 }, async (t) => {
+    await ensureStack(["kafka"]);
+    const topic = `kill-${randomUUID().slice(0, 8)}`;
+    const config = loadConfig({
+      DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "kafka-kill-")),
+      PORT: "0",
+      API_HOST: "127.0.0.1",
+      LOG_LEVEL: "silent",
+      TRANSPORT: "kafka",
+      KAFKA_BROKERS: KAFKA_BROKERS.join(","),
+      EVENTS_TOPIC: topic,
+      TOPIC_PARTITIONS: "2",
+    });
+    const api = await startApi(config, silentLogger);
+    const answers: Answer[] = [];
+    let phase: Answer["phase"] = "before";
+    let running = true;
+    const swords = ["katana", "sabre", "rapier", "estoc"];
+    const worker = async (w: number) => {
+      for (let i = 0; running; i++) {
+        const askedIn = phase;
+        const reply = await withDeadline(
+          request(api.url, `/purchase_a_sword/${swords[i % swords.length]}`, { headers: { "x-player-id": `killer-${w}` } }),
+          HANG_MS,
+        );
+        answers.push({ status: reply.status, eventId: reply.body.event_id as string | undefined, phase: askedIn });
+        if (reply.status !== 200) await sleep(50); // do not spin on 503s
+      }
+    };
+
+    let workers: Promise<void>[] = [];
+    try {
+      workers = Array.from({ length: 16 }, (_, w) => worker(w));
+      await sleep(2000);
+      // 1. The crash.
+      await killService("kafka");
+      phase = "down";
+      await sleep(4000);
+      // 2. The restart, with the stack script, while the load goes on.
+      await stack("up", "kafka");
+      phase = "after";
+      // 3. Load until the API answers 200 again for a while.
+      const deadline = Date.now() + 60_000;
+      while (answers.filter((a) => a.phase === "after" && a.status === 200).length < 200 && Date.now() < deadline) await sleep(200);
+    } finally {
+      running = false;
+      await Promise.allSettled(workers);
+      await api.close();
+    }
+    for (const w of workers) await w; // a hung or failed request fails the test here
+
+    const ok = answers.filter((a) => a.status === 200);
+    const failed = answers.filter((a) => a.status !== 200);
+    t.diagnostic(`answers: ${ok.length} x 200, ${failed.length} errors (${[...new Set(failed.map((a) => a.status))].join(",")})`);
+    assert.ok(ok.filter((a) => a.phase === "before").length > 0, "requests succeeded before the kill");
+    assert.ok(ok.filter((a) => a.phase === "after").length >= 200, "requests succeed again after the restart");
+    assert.ok(failed.length > 0, "the outage was visible to clients");
+    assert.deepEqual([...new Set(failed.map((a) => a.status))], [503], "every unacknowledged request got 503");
+
+    const logged = new Set<string>();
+    for (const record of await readTopic(topic, silentLogger)) {
+      const parsed = parseEvent(record.value);
+      assert.ok(parsed.ok);
+      logged.add(parsed.event.event_id);
+    }
+    const missing = ok.filter((a) => !logged.has(a.eventId as string));
+    assert.equal(missing.length, 0, `${missing.length} of ${ok.length} requests answered 200 are not in the topic`);
+  });
+});
