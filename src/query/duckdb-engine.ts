@@ -65,6 +65,9 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   async registerTable(table: TableDef, location: string): Promise<void> {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !location.startsWith("file:")) {
+      throw new QueryError(`DuckDB reads local files only, not ${location} (use Trino/Presto for HDFS tables)`);
+    }
     this.locations.set(table.name, localPath(location));
     await this.syncPartitions(table);
   }

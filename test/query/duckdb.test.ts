@@ -30,6 +30,12 @@ describe("DuckDB engine", () => {
     await engine.close();
   });
 
+  it("refuses a table on HDFS, which it cannot read", async () => {
+    const engine = await DuckDbEngine.open();
+    await assert.rejects(engine.registerTable(tableByName("events")!, "hdfs://nn:9000/warehouse/events"), /local files only/);
+    await engine.close();
+  });
+
   it("returns dates as YYYY-MM-DD and huge sums as numbers", async () => {
     const engine = await DuckDbEngine.open();
     const result = await engine.query("SELECT DATE '2026-01-02' AS d, sum(x) AS s FROM (VALUES (1::BIGINT), (2::BIGINT)) v(x)");
