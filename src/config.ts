@@ -73,6 +73,17 @@ export interface SinkConfig {
   fault: { point: string | null; after: number };
 }
 
+export interface ReportConfig {
+  /** Requests the notebook's player simulation sends (streamed through the sink). */
+  requests: number;
+  /** Simulated players. */
+  players: number;
+  /** Seed of the simulation (same seed, same requests). */
+  seed: number;
+  /** Passes of the reference's ab mix sent while the sink is stopped (landed by the batch run). */
+  abPasses: number;
+}
+
 export interface Config {
   stack: StackKind;
   dataDir: string;
@@ -82,6 +93,7 @@ export interface Config {
   storage: StorageConfig;
   query: QueryConfig;
   sink: SinkConfig;
+  report: ReportConfig;
 }
 
 export interface ConfigDoc {
@@ -131,6 +143,10 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = [
   { variable: "SINK_WRITER_MEMORY", default: "256MB", meaning: "Memory limit of the sink's DuckDB Parquet writer; staged rows beyond it spill to `$DATA_DIR/tmp`." },
   { variable: "SINK_FAULT", default: "(none)", meaning: "Tests only: the sink kills itself (SIGKILL) at this commit point, e.g. `between-renames`." },
   { variable: "SINK_FAULT_AFTER", default: "1", meaning: "Tests only: on which occurrence of SINK_FAULT to crash." },
+  { variable: "REPORT_REQUESTS", default: "20000", meaning: "Requests the notebooks' player simulation sends (`npm run report`)." },
+  { variable: "REPORT_PLAYERS", default: "1000", meaning: "Players in the notebooks' simulation." },
+  { variable: "REPORT_SEED", default: "42", meaning: "Seed of the notebooks' simulation." },
+  { variable: "REPORT_AB_PASSES", default: "3", meaning: "Passes of the reference's ab mix the notebooks send for the batch run." },
 ];
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -227,6 +243,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       compression: oneOf(env, "SINK_COMPRESSION", ["zstd", "snappy"] as const, "zstd"),
       writerMemory: str(env, "SINK_WRITER_MEMORY", "256MB"),
       fault: { point: str(env, "SINK_FAULT", "") || null, after: int(env, "SINK_FAULT_AFTER", 1, 1) },
+    },
+    report: {
+      requests: int(env, "REPORT_REQUESTS", 20_000, 1),
+      players: int(env, "REPORT_PLAYERS", 1000, 1),
+      seed: int(env, "REPORT_SEED", 42),
+      abPasses: int(env, "REPORT_AB_PASSES", 3),
     },
   };
   return deepFreeze(config);

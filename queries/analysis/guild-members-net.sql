@@ -1,5 +1,5 @@
 -- Current members per guild as completed joins minus completed leaves: an order-free
--- cross-check of the event-time answer (guild-members-by-event-time.sql).
+-- cross-check of the event-time answer (current-guild-members.sql).
 SELECT guild_name,
        sum(CASE WHEN event_type = 'join_guild' THEN 1 ELSE -1 END) AS members,
        sum(CASE WHEN event_type = 'join_guild' THEN 1 ELSE 0 END) AS joins,

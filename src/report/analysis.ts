@@ -48,4 +48,4 @@ export async function timeUnitFor(engine: QueryEngine): Promise<TimeUnit> {
 
 export interface CurrentMembers { guild_name: string; guild_member_cnt: number }
 /** Which guilds currently have the most members: the latest completed action per guild by event time and log order. */
-export const currentGuildMembers = (e: QueryEngine) => run<CurrentMembers>(e, "guild-members-by-event-time");
+export const currentGuildMembers = (e: QueryEngine) => run<CurrentMembers>(e, "current-guild-members");

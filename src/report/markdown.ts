@@ -9,6 +9,8 @@ export interface TableOptions {
   maxRows?: number;
   /** Per-column formatter, e.g. `{ share: percent }`. */
   formats?: Record<string, (value: unknown) => string>;
+  /** Longer cell texts are cut with an ellipsis (raw events are long). Default 72. */
+  maxCellChars?: number;
 }
 
 /** 0.1234 -> "12.3%". */
@@ -30,13 +32,15 @@ const escapeCell = (text: string): string => text.replace(/\\/g, "\\\\").replace
 /** Renders a query result as a GitHub-flavoured markdown table; numeric columns right-aligned. */
 export function markdownTable(result: QueryResult, options: TableOptions = {}): string {
   const maxRows = options.maxRows ?? 20;
+  const maxChars = options.maxCellChars ?? 72;
+  const cut = (text: string) => (text.length > maxChars ? text.slice(0, maxChars - 1) + "…" : text);
   const names = result.columns.map((c) => c.name);
   if (names.length === 0) return "_(no columns)_";
   const numeric = result.columns.map((c) => /int|double|decimal|real|float|numeric|bigint/.test(c.type));
   const header = `| ${names.map(escapeCell).join(" | ")} |`;
   const rule = `|${numeric.map((n) => (n ? " ---: " : " --- ")).join("|")}|`;
   const shown = result.rows.slice(0, maxRows).map((row) => {
-    const cells = names.map((name) => escapeCell((options.formats?.[name] ?? formatCell)(row[name])));
+    const cells = names.map((name) => escapeCell(cut((options.formats?.[name] ?? formatCell)(row[name]))));
     return `| ${cells.join(" | ")} |`;
   });
   const lines = [header, rule, ...shown];

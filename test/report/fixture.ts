@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { buildEvent, TABLES, type GameEvent } from "../../src/events";
 import type { QueryEngine, QueryResult } from "../../src/query/engine";
 import type { TruthFacts } from "../../src/report/truth";
@@ -106,8 +106,8 @@ export function makeFixture(events = 1500, seed = 7): Fixture {
 
 const SQL_TYPES = { string: "VARCHAR", int32: "INTEGER", int64: "BIGINT", timestamp: "TIMESTAMP" } as const;
 
-/** An in-memory DuckDB holding the fixture's tables (query() shaped like the project's engines). */
-export async function fixtureEngine(fixture: Fixture): Promise<QueryEngine> {
+/** Loads the fixture's tables into a fresh in-memory DuckDB. */
+async function loadDatabase(fixture: Fixture): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   await connection.run("SET TimeZone = 'UTC'");
@@ -131,6 +131,12 @@ export async function fixtureEngine(fixture: Fixture): Promise<QueryEngine> {
     }
   }
   fs.rmSync(dir, { recursive: true, force: true });
+  return { instance, connection };
+}
+
+/** An in-memory DuckDB holding the fixture's tables (query() shaped like the project's engines). */
+export async function fixtureEngine(fixture: Fixture): Promise<QueryEngine> {
+  const { instance, connection } = await loadDatabase(fixture);
   const plain = (v: unknown): unknown => (typeof v === "bigint" ? Number(v) : v instanceof Date ? v.toISOString() : v);
   return {
     kind: "duckdb",
@@ -148,4 +154,20 @@ export async function fixtureEngine(fixture: Fixture): Promise<QueryEngine> {
       instance.closeSync();
     },
   };
+}
+
+/** Writes the fixture as the sink lays tables out: `<root>/<table>/dt=YYYY-MM-DD/<file>.parquet`. */
+export async function writeWarehouse(fixture: Fixture, root: string): Promise<void> {
+  const { instance, connection } = await loadDatabase(fixture);
+  try {
+    for (const table of TABLES) {
+      if (fixture.rows[table.name].length === 0) continue;
+      const dir = path.join(root, table.name, "dt=2026-11-27");
+      fs.mkdirSync(dir, { recursive: true });
+      await connection.run(`COPY ${table.name} TO '${path.join(dir, "fixture.parquet")}' (FORMAT parquet)`);
+    }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
 }

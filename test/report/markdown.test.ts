@@ -34,3 +34,8 @@ test("an empty result still renders its header and says so", () => {
 test("formats integers, fractions, nulls and dates", () => {
   assert.deepEqual([formatCell(3), formatCell(2.5), formatCell(null), formatCell(new Date(0)), formatCell(10n)], ["3", "2.5", "", "1970-01-01T00:00:00.000Z", "10"]);
 });
+
+test("cuts long cells with an ellipsis", () => {
+  const text = markdownTable({ columns: [{ name: "raw_event", type: "varchar" }], rows: [{ raw_event: "x".repeat(100) }] }, { maxCellChars: 10 });
+  assert.ok(text.endsWith(`| ${"x".repeat(9)}… |`));
+});
