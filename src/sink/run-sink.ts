@@ -41,6 +41,8 @@ export interface RunSinkOptions {
   onReady?: (info: { metricsPort: number | null; positions: ReadonlyMap<number, number> }) => void;
   faults?: Faults;
   tables?: readonly TableDef[];
+  /** Overrides SINK_METRICS_PORT in streaming mode; 0 here means any free port (tests), null disables. */
+  metricsPort?: number | null;
 }
 
 export interface SinkSummary {
@@ -154,8 +156,9 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
         stop();
       },
     });
-    if (mode === "stream" && config.sink.metricsPort > 0) {
-      metricsServer = await startMetricsServer(config.sink.metricsPort, metrics, refreshLag);
+    const port = options.metricsPort !== undefined ? options.metricsPort : config.sink.metricsPort > 0 ? config.sink.metricsPort : null;
+    if (mode === "stream" && port !== null) {
+      metricsServer = await startMetricsServer(port, metrics, refreshLag);
       logger.info("metrics on /metrics", { port: metricsServer.port });
     }
     options.onReady?.({ metricsPort: metricsServer?.port ?? null, positions: loop.positions });

@@ -19,8 +19,8 @@ export async function assertExactlyOnce(config: Config, valid: readonly GameEven
     assert.equal(got.length, ids.size, `${table}: ${got.length} rows, expected ${ids.size}`);
     assert.deepEqual(new Set(got), ids, `${table}: wrong set of events`);
   }
-  const dead = await readTable(config, "dead_letters", "kafka_offset");
-  const offsets = dead.map((r) => String(r.kafka_offset));
+  const dead = await readTable(config, "dead_letters", "kafka_partition || '/' || kafka_offset AS pos");
+  const offsets = dead.map((r) => String(r.pos));
   assert.equal(new Set(offsets).size, offsets.length, "dead_letters: duplicate offsets");
   assert.equal(offsets.length, bad, `dead_letters: ${offsets.length} rows, expected ${bad}`);
 }
