@@ -5,7 +5,9 @@
  * what Express and the handlers cost and what waiting for the log costs. Each server runs in its
  * own child process so that autocannon (this process) does not share its event loop.
  *
- *   npm run bench -- api [--duration 10] [--connections 50] [--rounds 2]
+ *   npm run bench -- api [--duration 10] [--connections 50] [--rounds 2] [--transport embedded|kafka]
+ * With `--transport kafka` the "api" server logs to the real Kafka of the stack (KAFKA_BROKERS
+ * default 127.0.0.1:9092, acks=all) on a fresh topic; `npm run stack -- up kafka` first.
  */
 import autocannon from "autocannon";
 import { fork, type ChildProcess } from "node:child_process";
@@ -40,6 +42,7 @@ interface Options {
   duration: number;
   connections: number;
   rounds: number;
+  transport: "embedded" | "kafka";
 }
 
 interface Row {
@@ -58,7 +61,7 @@ export async function run(args: string[]): Promise<void> {
   const options = parseArgs(args);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-api-"));
   const servers = {
-    api: await spawnServer("api", dataDir),
+    api: await spawnServer("api", dataDir, options.transport),
     "api-nolog": await spawnServer("api-nolog", dataDir),
     bare: await spawnServer("bare", dataDir),
   };
@@ -80,9 +83,13 @@ export async function run(args: string[]): Promise<void> {
 }
 
 function parseArgs(args: string[]): Options {
-  const options: Options = { duration: 10, connections: 50, rounds: 2 };
+  const options: Options = { duration: 10, connections: 50, rounds: 2, transport: "embedded" };
   for (let i = 0; i < args.length; i += 2) {
-    const key = args[i].replace(/^--/, "") as keyof Options;
+    if (args[i] === "--transport" && (args[i + 1] === "embedded" || args[i + 1] === "kafka")) {
+      options.transport = args[i + 1] as Options["transport"];
+      continue;
+    }
+    const key = args[i].replace(/^--/, "") as "duration" | "connections" | "rounds";
     const value = Number(args[i + 1]);
     if (!(key in options) || !Number.isInteger(value) || value < 1) throw new Error(`bad argument ${args[i]} ${args[i + 1] ?? ""}`);
     options[key] = value;
@@ -109,7 +116,7 @@ function printReport(rows: Row[], options: Options, apiStats: unknown): void {
   const lines = [
     `machine: ${cpu.length} x ${cpu[0]?.model ?? "?"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${os.platform()} ${os.release()}`,
     `date: ${new Date().toISOString()}`,
-    `command: npm run bench -- api --duration ${options.duration} --connections ${options.connections} --rounds ${options.rounds}`,
+    `command: npm run bench -- api --duration ${options.duration} --connections ${options.connections} --rounds ${options.rounds}${options.transport === "kafka" ? " --transport kafka" : ""}`,
     "",
     "| server | round | req/s | p50 ms | p90 ms | p99 ms | requests | non-2xx+errors | status counts |",
     "|---|---|---|---|---|---|---|---|---|",
@@ -127,8 +134,8 @@ interface Spawned {
   url: string;
 }
 
-function spawnServer(kind: string, dataDir: string): Promise<Spawned> {
-  const child = fork(__filename, ["--serve", kind, dataDir], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: process.execArgv });
+function spawnServer(kind: string, dataDir: string, transport = "embedded"): Promise<Spawned> {
+  const child = fork(__filename, ["--serve", kind, dataDir, transport], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: process.execArgv });
   return new Promise((resolve, reject) => {
     child.once("message", (m: { url: string }) => resolve({ child, url: m.url }));
     child.once("exit", (code) => reject(new Error(`${kind} server exited with ${code}`)));
@@ -143,11 +150,12 @@ function stopServer(child: ChildProcess): Promise<unknown> {
   });
 }
 
-async function serve(kind: string, dataDir: string): Promise<void> {
+async function serve(kind: string, dataDir: string, transport: string): Promise<void> {
   let stop: () => Promise<unknown>;
   let url: string;
   if (kind === "api") {
-    const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", API_HOST: "127.0.0.1" });
+    const kafka = transport === "kafka" ? { TRANSPORT: "kafka", EVENTS_TOPIC: `bench-api-${randomUUID().slice(0, 8)}` } : {};
+    const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", API_HOST: "127.0.0.1", ...kafka });
     const api = await startApi(config, createLogger({ level: "warn" }));
     url = api.url;
     stop = async () => {
@@ -183,7 +191,7 @@ function noLogServer(): http.Server {
 }
 
 if (require.main === module && process.argv[2] === "--serve") {
-  serve(process.argv[3], process.argv[4]).catch((error) => {
+  serve(process.argv[3], process.argv[4], process.argv[5] ?? "embedded").catch((error) => {
     process.stderr.write(`bench server failed: ${String(error)}\n`);
     process.exit(1);
   });
