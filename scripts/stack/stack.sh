@@ -45,12 +45,17 @@ for svc in "${SERVICES[@]}"; do
   fi
 done
 
-# The services a command applies to, in dependency order (reversed with "reverse").
-selected() {
-  local order=("${available[@]}") want=("$@") out=() s w
-  for w in "${want[@]}"; do
+# Fails (in the main shell, so the exit status is seen) on a service name no file defines.
+validate() {
+  local w
+  for w in "$@"; do
     [[ " ${available[*]} " == *" $w "* ]] || stack_die "unknown service '$w' (known: ${available[*]})"
   done
+}
+
+# The services a command applies to, in dependency order.
+selected() {
+  local order=("${available[@]}") want=("$@") out=() s
   for s in "${order[@]}"; do
     if [ ${#want[@]} -eq 0 ] || [[ " ${want[*]} " == *" $s "* ]]; then out+=("$s"); fi
   done
@@ -105,7 +110,7 @@ cmd_down() {
 
 cmd_status() {
   local svc pid ready rss
-  printf '%-10s %-8s %-22s %-6s %s\n' SERVICE PID PORTS READY RSS
+  printf '%-10s %-8s %-26s %-6s %s\n' SERVICE PID PORTS READY RSS
   for svc in $(selected "$@"); do
     pid="$(stack_pid "$svc" || echo -)"
     ready=no; rss=-
@@ -113,13 +118,12 @@ cmd_status() {
       is_ready "$svc" && ready=yes
       rss="$(ps -o rss= -p "$pid" 2>/dev/null | awk '{printf "%d MiB", $1/1024}')"
     fi
-    printf '%-10s %-8s %-22s %-6s %s\n' "$svc" "$pid" "$(ports_of "$svc" | tr ' ' ',')" "$ready" "$rss"
+    printf '%-10s %-8s %-26s %-6s %s\n' "$svc" "$pid" "$(ports_of "$svc" | tr ' ' ',')" "$ready" "$rss"
   done
 }
 
 cmd_logs() {
   [ $# -ge 1 ] || stack_die "usage: stack.sh logs <service> [-f]"
-  selected "$1" >/dev/null
   local log; log="$(stack_log_file "$1")"
   [ -f "$log" ] || stack_die "$1: no log yet ($log)"
   if [ "${2:-}" = "-f" ]; then tail -n 100 -F "$log"; else tail -n "${LOG_LINES:-100}" "$log"; fi
@@ -127,12 +131,18 @@ cmd_logs() {
 
 command="${1:-}"
 [ $# -gt 0 ] && shift
+if [ "$command" = logs ]; then
+  [ $# -ge 1 ] || stack_die "usage: stack.sh logs <service> [-f]"
+  validate "$1"
+else
+  validate "$@"
+fi
 case "$command" in
   up) cmd_up "$@" ;;
   down) cmd_down "$@" ;;
   status) cmd_status "$@" ;;
   logs) cmd_logs "$@" ;;
   fetch) cmd_fetch "$@" ;;
-  pid) [ $# -eq 1 ] && selected "$1" >/dev/null && { stack_pid "$1" || true; } ;;
+  pid) [ $# -eq 1 ] || stack_die "usage: stack.sh pid <service>"; stack_pid "$1" || true ;;
   *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

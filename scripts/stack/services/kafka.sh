@@ -35,27 +35,27 @@ group.initial.rebalance.delay.ms=0
 PROPS
 }
 
-kafka_java() {
-  local java; java="$(stack_java 17)"
-  "$java" -Xms512m -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
-    -Dlog4j2.configurationFile="$(stack_service_files kafka)/log4j2.properties" \
-    -cp "$(stack_cache_dir kafka)/lib/*" "$@"
+# The JVM command line shared by the broker and StorageTool, in KAFKA_CMD.
+kafka_command() {
+  KAFKA_CMD=("$(stack_java 17)" -Xms512m -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true
+    -Dlog4j2.configurationFile="$(stack_service_files kafka)/log4j2.properties"
+    -cp "$(stack_cache_dir kafka)/lib/*")
 }
 
 kafka_start() {
-  local dir; dir="$(stack_data_dir kafka)"
+  local dir id log
+  dir="$(stack_data_dir kafka)"; log="$(stack_log_file kafka)"
   kafka_write_config "$dir"
+  kafka_command
   # KRaft needs formatted storage (cluster id + meta.properties) before the first start.
   if [ ! -f "$dir/data/meta.properties" ]; then
-    local id; id="$(kafka_java kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)"
-    [ -n "$id" ] || stack_die "kafka: cannot generate a cluster id (java failed?)"
-    kafka_java kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" --ignore-formatted \
-      >>"$(stack_log_file kafka)" 2>&1 || { tail -n 20 "$(stack_log_file kafka)" >&2; stack_die "kafka: storage format failed"; }
+    mkdir -p "$(dirname "$log")"
+    id="$("${KAFKA_CMD[@]}" kafka.tools.StorageTool random-uuid 2>>"$log" | tail -n 1)"
+    [ -n "$id" ] || stack_die "kafka: cannot generate a cluster id (see $log)"
+    "${KAFKA_CMD[@]}" kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" --ignore-formatted >>"$log" 2>&1 ||
+      { tail -n 20 "$log" >&2; stack_die "kafka: storage format failed"; }
   fi
-  local java; java="$(stack_java 17)"
-  stack_spawn kafka "$java" -Xms512m -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
-    -Dlog4j2.configurationFile="$(stack_service_files kafka)/log4j2.properties" \
-    -cp "$(stack_cache_dir kafka)/lib/*" kafka.Kafka "$dir/server.properties"
+  stack_spawn kafka "${KAFKA_CMD[@]}" kafka.Kafka "$dir/server.properties"
 }
 
 kafka_ready() {
