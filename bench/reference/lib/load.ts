@@ -50,12 +50,13 @@ export function honourConnectionClose(client: PatchableClient): void {
 }
 
 export function runLoad(options: LoadOptions): Promise<autocannon.Result> {
-  return autocannon({
+  // autocannon returns a thenable instance, not a Promise (no finally): wrap it.
+  return Promise.resolve(autocannon({
     url: options.url,
     connections: options.connections,
     duration: options.durationSeconds,
     overallRate: options.overallRate,
     requests: interleave(REFERENCE_MIX).map((r) => ({ method: "GET" as const, path: r.path, headers: { host: r.host } })),
     setupClient: (client) => honourConnectionClose(client as unknown as PatchableClient),
-  });
+  }));
 }
