@@ -89,7 +89,8 @@ export async function run(argv: string[]): Promise<void> {
   log(`raw runs and logs: ${dir}`);
 }
 
-async function prepareTopic(kafka: TopicTools, topic: string, events: number, partitions: number): Promise<void> {
+/** Makes `topic` hold exactly `events` events of the reference mix (reused when it already does). */
+export async function prepareTopic(kafka: TopicTools, topic: string, events: number, partitions: number): Promise<void> {
   const exists = await kafka.partitions(topic).then(() => true, () => false);
   if (exists && (await kafka.count(topic)) === events && (await kafka.partitions(topic)) === partitions) {
     log(`topic ${topic} already holds ${events} events: reusing it`);
