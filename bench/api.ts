@@ -16,7 +16,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createApp, GuildBook, loadCatalog, startApi, systemClock } from "../src/api";
+import { createApp, GuildBook, loadCatalog, startApi, systemClock, type PublisherStats } from "../src/api";
 import { randomUUID } from "node:crypto";
 import { loadConfig } from "../src/config";
 import { createLogger } from "../src/logger";
@@ -55,6 +55,8 @@ interface Row {
   requests: number;
   non2xx: number;
   statuses: string;
+  /** Server CPU (all threads, user+system) per request, µs: steadier than req/s on a shared machine. */
+  cpuPerRequest: number;
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -70,7 +72,10 @@ export async function run(args: string[]): Promise<void> {
     for (let round = 1; round <= options.rounds; round++) {
       for (const name of ["api", "api-nolog", "bare"] as const) {
         process.stderr.write(`round ${round}: ${name} for ${options.duration} s ...\n`);
-        rows.push(await load(name, round, servers[name].url, options));
+        const cpuBefore = await cpuOf(servers[name].child);
+        const row = await load(name, round, servers[name].url, options);
+        row.cpuPerRequest = (await cpuOf(servers[name].child) - cpuBefore) / Math.max(1, row.requests);
+        rows.push(row);
       }
     }
   } finally {
@@ -108,6 +113,7 @@ async function load(server: string, round: number, url: string, options: Options
     requests: result.requests.total,
     non2xx: result.non2xx + result.errors + result.timeouts,
     statuses,
+    cpuPerRequest: 0,
   };
 }
 
@@ -118,13 +124,23 @@ function printReport(rows: Row[], options: Options, apiStats: unknown): void {
     `date: ${new Date().toISOString()}`,
     `command: npm run bench -- api --duration ${options.duration} --connections ${options.connections} --rounds ${options.rounds}${options.transport === "kafka" ? " --transport kafka" : ""}`,
     "",
-    "| server | round | req/s | p50 ms | p90 ms | p99 ms | requests | non-2xx+errors | status counts |",
-    "|---|---|---|---|---|---|---|---|---|",
-    ...rows.map((r) => `| ${r.server} | ${r.round} | ${Math.round(r.rps)} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.requests} | ${r.non2xx} | ${r.statuses} |`),
+    `load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`,
     "",
-    `API publisher: ${JSON.stringify(apiStats)}`,
+    "| server | round | req/s | p50 ms | p90 ms | p99 ms | server CPU µs/req | requests | non-2xx+errors | status counts |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    ...rows.map((r) => `| ${r.server} | ${r.round} | ${Math.round(r.rps)} | ${r.p50} | ${r.p90} | ${r.p99} | ${Math.round(r.cpuPerRequest)} | ${r.requests} | ${r.non2xx} | ${r.statuses} |`),
+    "",
+    publisherLine(apiStats as PublisherStats | undefined, rows.filter((r) => r.server === "api").length * options.duration),
   ];
   process.stdout.write(lines.join("\n") + "\n");
+}
+
+/** How the one-batch-in-flight publisher behaved over the api rounds. */
+function publisherLine(stats: PublisherStats | undefined, seconds: number): string {
+  if (!stats || stats.batches === 0) return "API publisher: no statistics";
+  const busy = (100 * stats.flightMs) / (seconds * 1000);
+  return `API publisher: ${stats.events} events in ${stats.batches} batches (mean ${(stats.events / stats.batches).toFixed(1)}, largest ${stats.largestBatch}), ` +
+    `mean flight ${(stats.flightMs / stats.batches).toFixed(1)} ms, a batch in flight ${busy.toFixed(0)}% of the api rounds' time, ${stats.failedBatches} failed`;
 }
 
 // ---- child processes ------------------------------------------------------------------------
@@ -150,6 +166,14 @@ function stopServer(child: ChildProcess): Promise<unknown> {
   });
 }
 
+/** The child's CPU time so far (user + system, all threads), µs. */
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once("message", (m: { cpu: NodeJS.CpuUsage }) => resolve(m.cpu.user + m.cpu.system));
+    child.send("cpu");
+  });
+}
+
 async function serve(kind: string, dataDir: string, transport: string): Promise<void> {
   let stop: () => Promise<unknown>;
   let url: string;
@@ -169,7 +193,8 @@ async function serve(kind: string, dataDir: string, transport: string): Promise<
     stop = () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve(undefined)); });
   }
   process.send!({ url });
-  process.once("message", async () => {
+  process.on("message", async (message) => {
+    if (message === "cpu") return void process.send!({ cpu: process.cpuUsage() });
     const stats = await stop();
     process.send!({ stats }, () => process.exit(0));
   });

@@ -12,6 +12,7 @@ import { errorHandler, unknownRoute } from "./error-handler";
 import { decide, type Action } from "./game";
 import type { GuildBook, Reservation } from "./guild-book";
 import { refuseOversized } from "./limits";
+import { sendJson } from "./send-json";
 import { playerIdentity, validateName } from "./names";
 import { GameRuleError } from "../errors";
 
@@ -37,7 +38,7 @@ export function createApp(deps: AppDeps): Express {
   app.set("query parser", false);
   app.use(refuseOversized());
   app.get("/healthz", (_req, res) => {
-    res.json({ ok: true });
+    sendJson(res, 200, { ok: true });
   });
 
   const play = (toAction: (name: string | undefined) => Action) => (req: Request, res: Response) =>
@@ -74,5 +75,5 @@ async function handle(deps: AppDeps, req: Request, res: Response, action: Action
   res.locals.eventId = event.event_id;
   await deps.publisher.publish({ key: player, value: toWire(event), timestamp: event.timestamp }, decision.reservation);
   if (decision.status !== 200) throw new GameRuleError(decision.message, decision.reason!, decision.status);
-  res.json({ ok: true, event_id: event.event_id, message: decision.message });
+  sendJson(res, 200, { ok: true, event_id: event.event_id, message: decision.message });
 }

@@ -5,6 +5,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { BackpressureError, GameRuleError, RequestRefusedError, TransportError, ValidationError, describeError } from "../errors";
 import type { Logger } from "../logger";
+import { sendJson } from "./send-json";
 
 interface Answer {
   status: number;
@@ -41,6 +42,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (answer.status === 413) res.set("Connection", "close");
     const eventId = res.locals.eventId as string | undefined;
     const logged = eventId !== undefined && answer.status < 500;
-    res.status(answer.status).json({ ok: false, error: answer.code, message: answer.message, ...(logged ? { event_id: eventId } : {}) });
+    sendJson(res, answer.status, { ok: false, error: answer.code, message: answer.message, ...(logged ? { event_id: eventId } : {}) });
   };
 }
