@@ -45,7 +45,10 @@ type Writer = (file: string, n: number, pool: Row[]) => Promise<void>;
 const duckdb = (compression: "zstd" | "snappy"): Writer => async (file, n, pool) => {
   const dir = path.dirname(file);
   const writer = await DuckdbParquetWriter.open([EVENTS], { tmpDir: dir, compression });
-  for (const row of rows(n, pool)) writer.add({ tables: [EVENTS], dt: "2026-11-27", row });
+  for (const row of rows(n, pool)) {
+    const { raw_event, ...rest } = row;
+    writer.add({ tables: [EVENTS], dt: "2026-11-27", row: rest, raw: raw_event as string });
+  }
   const [written] = await writer.write(writer.seal(), dir, () => "out.parquet");
   fs.renameSync(written.localPath, file);
   await writer.close();
@@ -174,15 +177,15 @@ async function child(name: string, n: number): Promise<void> {
 }
 
 /** Runs every writer (each in a child process) and prints a Markdown table. */
-export async function main(args: string[] = process.argv.slice(2)): Promise<Measured[]> {
+export async function run(args: string[] = process.argv.slice(2)): Promise<void> {
   const n = Number(args[0] ?? 1_000_000);
   const names = args.slice(1).length ? args.slice(1) : Object.keys(WRITERS);
   const results: Measured[] = [];
   for (const name of names) {
-    const run = spawnSync(process.execPath, [__filename, "--child", name, String(n)], { encoding: "utf8", maxBuffer: 1 << 24 });
-    const line = run.stdout.trim().split("\n").pop() ?? "";
-    if (run.status !== 0 || !line.startsWith("{")) {
-      process.stderr.write(`${name} failed: ${run.stderr.slice(-2000)}\n`);
+    const proc = spawnSync(process.execPath, [__filename, "--child", name, String(n)], { encoding: "utf8", maxBuffer: 1 << 24 });
+    const line = proc.stdout.trim().split("\n").pop() ?? "";
+    if (proc.status !== 0 || !line.startsWith("{")) {
+      process.stderr.write(`${name} failed: ${proc.stderr.slice(-2000)}\n`);
       continue;
     }
     results.push(JSON.parse(line) as Measured);
@@ -192,13 +195,13 @@ export async function main(args: string[] = process.argv.slice(2)): Promise<Meas
   for (const r of results) {
     process.stdout.write(`| ${r.writer} | ${r.rowsPerSec.toLocaleString("en-US")} | ${r.seconds.toFixed(2)} | ${r.cpuSeconds.toFixed(2)} | ${r.peakRssMb} | ${r.fileMb.toFixed(1)} | ${r.check} |\n`);
   }
-  return results;
+
 }
 
 if (require.main === module) {
   const [flag, name, n] = process.argv.slice(2);
-  const run = flag === "--child" ? child(name, Number(n)) : main();
-  run.catch((error) => {
+  const task = flag === "--child" ? child(name, Number(n)) : run();
+  task.catch((error) => {
     process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(1);
   });

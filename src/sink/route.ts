@@ -16,8 +16,10 @@ export interface RoutedRecord {
   tables: readonly TableDef[];
   /** Hive partition value (dt=YYYY-MM-DD): event date, or for a dead letter the date the log accepted it. */
   dt: string;
-  /** Values of every column of every table it lands in. */
+  /** Values of every column of every table it lands in, except raw_event. */
   row: Row;
+  /** The message as UTF-8 text (the raw_event column). */
+  raw: string;
 }
 
 export interface RouteOptions {
@@ -41,10 +43,9 @@ export function routeRecord(record: LogRecord, options: RouteOptions): RoutedRec
   const row = event as unknown as Row;
   row.kafka_partition = record.partition;
   row.kafka_offset = record.offset;
-  row.raw_event = record.value.toString("utf8");
   row.ingested_at = options.ingestedAt;
   const tables = EVENT_TABLES.filter((t) => t.accepts(event));
-  return { tables, dt: dtOf(event.timestamp), row };
+  return { tables, dt: dtOf(event.timestamp), row, raw: record.value.toString("utf8") };
 }
 
 /**
@@ -58,17 +59,16 @@ export function deadLetter(record: LogRecord, reason: DeadLetterReason, detail: 
     kafka_offset: record.offset,
     reason,
     detail,
-    raw_event: record.value.toString("utf8"),
     raw_base64: record.value.toString("base64"),
     ingested_at: ingestedAt,
   };
   const ts = isWritableTimestamp(record.timestamp) ? record.timestamp : 0;
-  return { tables: DEAD_LETTER_ONLY, dt: dtOf(ts), row };
+  return { tables: DEAD_LETTER_ONLY, dt: dtOf(ts), row, raw: record.value.toString("utf8") };
 }
 
 /** The row `table` stores for a routed record: its columns, in contract order, NULL when absent. */
 export function rowFor(table: TableDef, routed: RoutedRecord): Row {
   const out: Row = {};
-  for (const c of table.columns) out[c.name] = routed.row[c.name] ?? null;
+  for (const c of table.columns) out[c.name] = c.name === "raw_event" ? routed.raw : routed.row[c.name] ?? null;
   return out;
 }

@@ -141,6 +141,8 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
       topic,
       groupId: config.sink.groupId,
       from: new Map(recovered.next),
+      // Large fetches: per-fetch overhead (an SQLite query, a Kafka round trip) dominates small ones.
+      maxBatch: 20_000,
       onBatch: async (records) => {
         const target = targets?.get(records[0]?.partition ?? -1);
         const wanted = target === undefined ? records : records.filter((r) => r.offset < target);

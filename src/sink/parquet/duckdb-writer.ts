@@ -9,10 +9,10 @@
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from "@duckdb/node-api";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Column, TableDef } from "../../events";
+import type { TableDef } from "../../events";
 import { StorageError } from "../../errors";
 import type { RoutedRecord } from "../route";
-import { ident, literal, outputColumns, stageDdl, unionColumns } from "./schema";
+import { ident, literal, stageDdl, tableSelect } from "./schema";
 
 export type Compression = "zstd" | "snappy";
 
@@ -40,15 +40,14 @@ export interface SealedStage {
   readonly records: number;
 }
 
-type Value = string | number | null;
-type Setter = (a: DuckDBAppender, v: Value) => void;
-
-const SETTER: Record<Column["type"], Setter> = {
-  string: (a, v) => (v === null ? a.appendNull() : a.appendVarchar(String(v))),
-  int32: (a, v) => (v === null ? a.appendNull() : a.appendInteger(Number(v))),
-  int64: (a, v) => (v === null ? a.appendNull() : a.appendDouble(Number(v))),
-  timestamp: (a, v) => (v === null ? a.appendNull() : a.appendDouble(Number(v))),
-};
+/** Lone UTF-16 surrogates (JSON.stringify escapes them as \udXXX) are not valid UTF-8 text: replace them. */
+function canonicalJson(row: Record<string, unknown>): string {
+  const json = JSON.stringify(row);
+  if (!json.includes("\\ud")) return json;
+  const clean: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) clean[k] = typeof v === "string" ? (v as unknown as { toWellFormed(): string }).toWellFormed() : v;
+  return JSON.stringify(clean);
+}
 
 interface Stage {
   name: string;
@@ -57,8 +56,6 @@ interface Stage {
 }
 
 export class DuckdbParquetWriter {
-  private readonly columns: Column[];
-  private readonly setters: Setter[];
   private readonly bits = new Map<string, number>();
   private active: Stage;
   private sealed: Stage | null = null;
@@ -71,8 +68,6 @@ export class DuckdbParquetWriter {
     private readonly stages: [Stage, Stage],
     private readonly compression: Compression,
   ) {
-    this.columns = unionColumns(tables);
-    this.setters = this.columns.map((c) => SETTER[c.type]);
     tables.forEach((t, i) => this.bits.set(t.name, 1 << i));
     this.active = stages[0];
   }
@@ -88,9 +83,8 @@ export class DuckdbParquetWriter {
     const appendCon = await instance.connect();
     const copyCon = await instance.connect();
     const stages: [Stage, Stage] = [{ name: "stage_a", appender: null, records: 0 }, { name: "stage_b", appender: null, records: 0 }];
-    const columns = unionColumns(tables);
     for (const s of stages) {
-      await appendCon.run(stageDdl(s.name, columns));
+      await appendCon.run(stageDdl(s.name));
       s.appender = await appendCon.createAppender(s.name);
     }
     return new DuckdbParquetWriter(instance, appendCon, copyCon, tables, stages, options.compression ?? "zstd");
@@ -104,10 +98,11 @@ export class DuckdbParquetWriter {
   /** Stages one routed record (synchronous: DuckDB's appender buffers it). */
   add(routed: RoutedRecord): void {
     const appender = this.active.appender!;
-    const { row } = routed;
-    for (let i = 0; i < this.columns.length; i++) this.setters[i](appender, row[this.columns[i].name] ?? null);
     let mask = 0;
     for (const t of routed.tables) mask |= this.bits.get(t.name) ?? 0;
+    appender.appendVarchar(canonicalJson(routed.row));
+    appender.appendVarchar(routed.raw);
+    appender.appendInteger(routed.row.kafka_partition as number);
     appender.appendInteger(mask);
     appender.appendVarchar(routed.dt);
     appender.endRow();
@@ -152,7 +147,7 @@ export class DuckdbParquetWriter {
         const localPath = path.join(dir, table.name, `dt=${dt}`, name(partition));
         fs.mkdirSync(path.dirname(localPath), { recursive: true });
         const where = `(__mask & ${this.bits.get(table.name)}) <> 0 AND kafka_partition = ${partition} AND __dt = ${literal(dt)}`;
-        await this.copy(`SELECT ${outputColumns(table)} FROM ${ident(stage.name)} WHERE ${where}`, localPath);
+        await this.copy(tableSelect(table, stage.name, where), localPath);
         files.push({ table, dt, partition, rows, localPath });
       }
       return files;

@@ -1,19 +1,23 @@
 /**
  * The DuckDB side of the tables' Parquet schemas, derived from the contract's column types. Pure.
  *
- * Records are staged once, in one wide table holding the union of every table's columns plus
- * the set of tables each record belongs to (`__mask`) and its dt; each table's file is a COPY of
- * its columns for the records whose mask has its bit. int64 and timestamps are staged as DOUBLE
- * (exact up to 2^53, and no BigInt or value object per cell) and cast by that COPY.
+ * Records are staged once, in one table: the record's columns as one canonical JSON object
+ * (written by JSON.stringify from the parsed, validated values), the raw message text, its source
+ * partition, the set of tables it belongs to (`__mask`) and its dt. Each table's file is a COPY
+ * that turns the JSON back into the table's typed columns with json_transform. Five appender
+ * calls per record instead of one per column per table: the JS-to-native calls were the cost.
  *
- * Parquet gets INT64 for int64 columns and INT64 TIMESTAMP(MILLIS) for timestamps (the precision of the contract), never INT96
- * or nanoseconds, which several readers cannot read. Timestamps are written as TIMESTAMP (not
- * WITH TIME ZONE, i.e. isAdjustedToUTC=false) holding UTC wall-clock time: Trino's Hive connector
- * reads those as-is, while UTC-adjusted ones are shifted by hive.parquet.time-zone.
+ * Parquet gets INT64 for int64 columns and INT64 TIMESTAMP(MILLIS) for timestamps (the contract's
+ * precision), never INT96 or nanoseconds, which several readers cannot read. Timestamps are
+ * TIMESTAMP (not WITH TIME ZONE, i.e. isAdjustedToUTC=false) holding UTC wall-clock time: Trino's
+ * Hive connector reads those as-is, while UTC-adjusted ones are shifted by hive.parquet.time-zone.
  */
 import type { Column, ColumnType, TableDef } from "../../events";
 
-const STAGE_TYPE: Record<ColumnType, string> = { string: "VARCHAR", int32: "INTEGER", int64: "DOUBLE", timestamp: "DOUBLE" };
+const JSON_TYPE: Record<ColumnType, string> = { string: "VARCHAR", int32: "INTEGER", int64: "BIGINT", timestamp: "BIGINT" };
+
+/** Columns held outside the JSON object. */
+export const RAW_COLUMN = "raw_event";
 
 /** Quotes an identifier for DuckDB. */
 export function ident(name: string): string {
@@ -25,34 +29,27 @@ export function literal(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** Every column of every table, once; a name used by two tables must have one type. */
-export function unionColumns(tables: readonly TableDef[]): Column[] {
-  const seen = new Map<string, Column>();
-  for (const t of tables) {
-    for (const c of t.columns) {
-      const prior = seen.get(c.name);
-      if (prior && prior.type !== c.type) throw new TypeError(`column ${c.name} is ${prior.type} in one table and ${c.type} in ${t.name}`);
-      if (!prior) seen.set(c.name, c);
-    }
-  }
-  return [...seen.values()];
+/** CREATE TABLE of a staging table. */
+export function stageDdl(name: string): string {
+  return `CREATE OR REPLACE TABLE ${ident(name)} (__json VARCHAR, ${RAW_COLUMN} VARCHAR, kafka_partition INTEGER, __mask INTEGER, __dt VARCHAR)`;
 }
 
-/** CREATE TABLE of a staging table with `columns` plus __mask and __dt. */
-export function stageDdl(name: string, columns: readonly Column[]): string {
-  const cols = columns.map((c) => `${ident(c.name)} ${STAGE_TYPE[c.type]}`);
-  return `CREATE OR REPLACE TABLE ${ident(name)} (${[...cols, "__mask INTEGER", "__dt VARCHAR"].join(", ")})`;
+/** The json_transform structure of a table's JSON-held columns. */
+export function jsonStructure(table: TableDef): string {
+  const fields = table.columns.filter((c) => c.name !== RAW_COLUMN).map((c) => `${JSON.stringify(c.name)}: ${JSON.stringify(JSON_TYPE[c.type])}`);
+  return `{${fields.join(", ")}}`;
 }
 
 function outputExpr(c: Column): string {
-  switch (c.type) {
-    case "int64": return `CAST(${ident(c.name)} AS BIGINT) AS ${ident(c.name)}`;
-    case "timestamp": return `CAST(epoch_ms(CAST(${ident(c.name)} AS BIGINT)) AS TIMESTAMP_MS) AS ${ident(c.name)}`;
-    default: return ident(c.name);
-  }
+  if (c.name === RAW_COLUMN) return ident(RAW_COLUMN);
+  const v = `j.${ident(c.name)}`;
+  return c.type === "timestamp" ? `CAST(epoch_ms(${v}) AS TIMESTAMP_MS) AS ${ident(c.name)}` : `${v} AS ${ident(c.name)}`;
 }
 
-/** The SELECT list that gives a table's typed columns, in contract order, from staged rows. */
-export function outputColumns(table: TableDef): string {
-  return table.columns.map(outputExpr).join(", ");
+/** A SELECT giving `table`'s typed columns, in contract order, from the staged rows matching `where`. */
+export function tableSelect(table: TableDef, stage: string, where: string): string {
+  return (
+    `SELECT ${table.columns.map(outputExpr).join(", ")} FROM ` +
+    `(SELECT json_transform(__json, ${literal(jsonStructure(table))}) AS j, ${ident(RAW_COLUMN)} FROM ${ident(stage)} WHERE ${where})`
+  );
 }
