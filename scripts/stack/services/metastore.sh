@@ -7,7 +7,7 @@
 # Its SQL schema scripts are not in any published jar: DataNucleus creates the tables on the first
 # start (datanucleus.schema.autoCreateAll), as Hive's own tests do; that start takes ~30 s.
 metastore_ports="9083"
-metastore_timeout=180
+metastore_timeout=300
 
 metastore_fetch() {
   stack_fetch_classpath metastore "$(stack_service_files metastore)/pom.xml"

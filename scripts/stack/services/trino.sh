@@ -3,7 +3,7 @@
 # tables on hdfs://127.0.0.1:9000). 476 is the last Trino whose server tarball is on Maven Central;
 # it needs JDK 24+, so it runs on JDK 25 while the rest of the stack runs on 17.
 trino_ports="8080"
-trino_timeout=240
+trino_timeout=420
 TRINO_VERSION=476
 
 trino_server_dir() { echo "$(stack_cache_dir trino)/server-$TRINO_VERSION"; }
