@@ -104,6 +104,11 @@ stack_pid() {
   [ -s "$pidfile" ] || return 1
   pid="$(cat "$pidfile")"
   kill -0 "$pid" 2>/dev/null || return 1
+  # A stale pid file (the machine rebooted, the pid was reused) names a process that is not ours:
+  # every service's command line names its cache or state folder.
+  if [ -r "/proc/$pid/cmdline" ]; then
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -e "$STACK_CACHE/$1/" -e "$STACK_HOME/$1/" || return 1
+  fi
   echo "$pid"
 }
 

@@ -20,7 +20,9 @@
 #   <name>_fetch    download what the service needs into "$(stack_cache_dir <name>)" (idempotent;
 #                   stack_fetch_classpath / stack_fetch_artifact / stack_extract from lib.sh help)
 #   <name>_start    one-time setup (format, config files under "$(stack_data_dir <name>)"), then
-#                   `stack_spawn <name> <command...>`: one background process, output to its log
+#                   `stack_spawn <name> <command...>`: one background process, output to its log;
+#                   its command line must name "$STACK_CACHE/<name>/" or "$STACK_HOME/<name>/" (that
+#                   is how a stale pid file whose pid was reused is told apart)
 #   <name>_ready    returns 0 when the service answers (called once a second until the timeout)
 #   <name>_stop     usually just `stack_stop_process <name> [grace-seconds]`
 # and may set
