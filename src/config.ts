@@ -84,6 +84,11 @@ export interface ReportConfig {
   abPasses: number;
 }
 
+export interface LoadConfig {
+  /** Base URL of the game API that `npm run load` and scripts/ab*.sh target. */
+  url: string;
+}
+
 export interface Config {
   stack: StackKind;
   dataDir: string;
@@ -94,6 +99,7 @@ export interface Config {
   query: QueryConfig;
   sink: SinkConfig;
   report: ReportConfig;
+  load: LoadConfig;
 }
 
 export interface ConfigDoc {
@@ -147,6 +153,7 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = [
   { variable: "REPORT_PLAYERS", default: "1000", meaning: "Players in the notebooks' simulation." },
   { variable: "REPORT_SEED", default: "42", meaning: "Seed of the notebooks' simulation." },
   { variable: "REPORT_AB_PASSES", default: "3", meaning: "Passes of the reference's ab mix the notebooks send for the batch run." },
+  { variable: "LOAD_URL", default: "http://localhost:$PORT", meaning: "Game API the load generators target (`npm run load`, scripts/ab.sh, scripts/ab2.sh)." },
 ];
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -249,6 +256,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       players: int(env, "REPORT_PLAYERS", 1000, 1),
       seed: int(env, "REPORT_SEED", 42),
       abPasses: int(env, "REPORT_AB_PASSES", 3),
+    },
+    load: {
+      url: str(env, "LOAD_URL", `http://localhost:${int(env, "PORT", 5000)}`).replace(/\/+$/, ""),
     },
   };
   return deepFreeze(config);
