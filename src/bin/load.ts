@@ -113,7 +113,7 @@ async function main(): Promise<number> {
   // 1. Run.
   const { summary, truth } = await runLoad({
     url: (flags.url ?? config.load.url).replace(/\/+$/, ""),
-    catalog: loadCatalog(config.api.catalogFile),
+    catalog: loadCatalog(config.api.catalogFile, config.api.maxNameLength),
     maxNameLength: config.api.maxNameLength,
     scenario,
     players: number(flags, "players", 1),

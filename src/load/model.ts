@@ -4,7 +4,7 @@
  * state decides an answer, so the interleaving of different players never changes outcomes.
  */
 import { NAME_PATTERN } from "../events";
-import type { Catalog } from "./catalog";
+import type { Catalog } from "../api/catalog";
 import type { Action, Expectation } from "./request";
 
 export interface ModelOptions {
@@ -61,8 +61,8 @@ export class GameModel {
     return out;
   }
 
-  private purchase(type: "purchase_sword" | "purchase_shield", prices: Readonly<Record<string, number>>, item: string): Expectation {
-    const cost = Object.prototype.hasOwnProperty.call(prices, item) ? prices[item] : undefined;
+  private purchase(type: "purchase_sword" | "purchase_shield", prices: ReadonlyMap<string, number>, item: string): Expectation {
+    const cost = prices.get(item);
     if (cost === undefined) {
       return { status: 404, event: { type, outcome: "rejected", reason: "unknown_item", item, cost: null } };
     }

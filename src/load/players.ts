@@ -5,7 +5,7 @@
  * lean to expensive ones); guild joins and leaves follow each player's membership; a
  * configurable share of requests is deliberately invalid to exercise the API's error paths.
  */
-import type { Catalog } from "./catalog";
+import type { Catalog } from "../api/catalog";
 import { GameModel } from "./model";
 import { WeightedPicker } from "./picker";
 import { createRng, type Rng } from "./prng";
@@ -65,8 +65,8 @@ export function* playersScenario(catalog: Catalog, options: PlayersOptions): Gen
   const maxNameLength = options.maxNameLength ?? 64;
   const players = makePlayers(rng.fork("players"), options);
   const sessionPicker = new WeightedPicker(players.map((p) => p.spend ** 0.6 * rng.lognormal(0, 0.8)));
-  const swords = Object.entries(catalog.swords);
-  const shields = Object.entries(catalog.shields);
+  const swords = [...catalog.swords];
+  const shields = [...catalog.shields];
   const guilds = catalog.guilds.length > 0 ? catalog.guilds : ["house_stark"];
   const guildPicker = new WeightedPicker(guilds.map((_, i) => 1 / (i + 1)));
   const model = new GameModel(catalog, { maxNameLength });
@@ -100,7 +100,9 @@ export function* playersScenario(catalog: Catalog, options: PlayersOptions): Gen
     }
     const expected = model.apply(action);
     yield {
-      ...action,
+      player: action.player,
+      route: action.route,
+      name: action.name,
       seq: seq++,
       playerIndex: session.player.index,
       host: session.player.host,
@@ -147,7 +149,7 @@ export function* playersScenario(catalog: Catalog, options: PlayersOptions): Gen
   function invalidAction(player: Player): { action: Action; intent: Intent } {
     const kind = INVALID_KINDS[flow.int(INVALID_KINDS.length)];
     const route: Route = flow.chance(0.6) ? "purchase_a_sword" : "purchase_a_shield";
-    const known = Object.keys(route === "purchase_a_sword" ? catalog.swords : catalog.shields);
+    const known = [...(route === "purchase_a_sword" ? catalog.swords : catalog.shields).keys()];
     const base = known[flow.int(known.length)] ?? "item";
     switch (kind) {
       case "unknown_item":

@@ -3,7 +3,7 @@
  * same mix without `GET /` every 10 s), as data for the `reference` scenario and the notebooks.
  * scripts/ab.sh and scripts/ab2.sh carry the same lines; a test keeps them in step.
  */
-import type { Catalog } from "./catalog";
+import type { Catalog } from "../api/catalog";
 import { GameModel } from "./model";
 import { parsePath, type PlannedRequest } from "./request";
 

@@ -4,7 +4,7 @@
  */
 import type { Logger } from "../logger";
 import { silentLogger } from "../logger";
-import type { Catalog } from "./catalog";
+import type { Catalog } from "../api/catalog";
 import { drive, type DriveProgress } from "./driver";
 import { fixedLanes, streamingLanes } from "./lanes";
 import { openScenario, planRequests, SCENARIO_DEFAULTS, type ScenarioName } from "./scenario";

@@ -1,5 +1,5 @@
 /** The scenarios by name, and a helper that materialises the first N requests of one. */
-import type { Catalog } from "./catalog";
+import type { Catalog } from "../api/catalog";
 import { playersScenario } from "./players";
 import { abMix, referenceScenario } from "./reference";
 import type { PlannedRequest } from "./request";

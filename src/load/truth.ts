@@ -3,7 +3,7 @@
  * through the game model (pure; no I/O). Tests and the report compare the tables against it.
  */
 import { EVENT_TYPES, type EventType } from "../events";
-import type { Catalog } from "./catalog";
+import type { Catalog } from "../api/catalog";
 import { GameModel } from "./model";
 import type { Expectation, Intent, PlannedRequest, Route } from "./request";
 
@@ -79,8 +79,8 @@ export function computeTruth(requests: readonly Sent[], catalog: Catalog, option
 
 function emptyTruth(catalog: Catalog): GroundTruth {
   const items: Record<string, ItemTruth> = {};
-  for (const [name, cost] of Object.entries(catalog.swords)) items[name] = { kind: "sword", cost, purchases: 0, spend: 0 };
-  for (const [name, cost] of Object.entries(catalog.shields)) items[name] = { kind: "shield", cost, purchases: 0, spend: 0 };
+  for (const [name, cost] of catalog.swords) items[name] = { kind: "sword", cost, purchases: 0, spend: 0 };
+  for (const [name, cost] of catalog.shields) items[name] = { kind: "shield", cost, purchases: 0, spend: 0 };
   const byType = Object.fromEntries(EVENT_TYPES.map((t) => [t, { ok: 0, rejected: 0 }])) as GroundTruth["events"]["byType"];
   return {
     format: TRUTH_FORMAT,
