@@ -66,8 +66,12 @@ run() {
   child=$!
   local status=0
   wait "$child" || status=$?
-  # wait returns early (>128) when the trap fired; reap the child before going on.
-  [ "$stopping" -eq 1 ] && wait "$child" 2>/dev/null || true
+  if [ "$stopping" -eq 1 ]; then
+    # wait returned early (>128) because the trap fired: wait again for the child's own status
+    # (0 when it had finished its work before the signal).
+    status=0
+    wait "$child" 2>/dev/null || status=$?
+  fi
   child=""
   return "$status"
 }
@@ -91,6 +95,7 @@ while [ "$stopping" -eq 0 ] && time_left; do
     left=$((duration - SECONDS))
     wait_for=$(awk -v a="$pause" -v b="$left" 'BEGIN { print (a < b ? a : b) }')
   fi
+  echo "ab2.sh: sleeping $wait_for s"
   run sleep "$wait_for" || true
 done
 echo "ab2.sh: stopped after $done_iterations iteration(s) in ${SECONDS} s"

@@ -1,5 +1,6 @@
 /** The scenarios by name, and a helper that materialises the first N requests of one. */
 import type { Catalog } from "../api/catalog";
+import { NAME_PATTERN, NAME_RULE } from "../events";
 import { playersScenario } from "./players";
 import { abMix, referenceScenario } from "./reference";
 import type { PlannedRequest } from "./request";
@@ -24,6 +25,10 @@ export const SCENARIO_DEFAULTS = { players: 100, seed: 1, invalidShare: 0.05 } a
 
 /** The endless request sequence of a scenario, and how many distinct players it can use. */
 export function openScenario(options: ScenarioOptions): { sequence: Generator<PlannedRequest>; players: number } {
+  // The tag ends up in X-Player-Id, which the API accepts only from the safe set.
+  if (options.playerTag !== undefined && !NAME_PATTERN.test(options.playerTag)) {
+    throw new RangeError(`player tag must be ${NAME_RULE}, got "${options.playerTag}"`);
+  }
   if (options.scenario === "reference") {
     const players = new Set(abMix().map((c) => c.host)).size;
     return { sequence: referenceScenario(options.catalog, options), players };

@@ -93,7 +93,7 @@ describe("ab scripts against the API on the embedded log", { skip }, () => {
     child.stdout.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       // Interrupt during the 60 s pause after the first iteration.
-      if (out.includes("(streaming mix)")) child.kill("SIGINT");
+      if (out.includes("ab2.sh: sleeping 60 s")) child.kill("SIGINT");
     });
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     assert.equal(code, 0);
