@@ -77,6 +77,7 @@ export function formatSummary(s: LoadSummary): string[] {
     `status codes: ${codes(s.statusCodes)}   (expected: ${codes(s.expectedStatusCodes)})`,
     `mismatches: ${s.mismatches}${s.errors ? `   errors: ${s.errors} (timeouts ${s.timeouts})` : ""}`,
   ];
+  if (s.requests.answered === 0 && s.requests.unanswered > 0) lines.push(`no answer at all: is the API running at ${s.url}?`);
   for (const m of s.mismatchExamples) lines.push(`  #${m.seq} ${m.player} ${m.path}: expected ${m.expected}, got ${m.actual}`);
   return lines;
 }
