@@ -11,7 +11,7 @@
  */
 import * as path from "node:path";
 import { NotFoundInStorageError, StorageError } from "../errors";
-import { httpPut, type PutAnswer } from "./http-put";
+import { dataNodeRequest, type DataNodeAnswer } from "./datanode-http";
 import type { FileStatus, Storage } from "./storage";
 import { httpError, networkError, parseRemoteException } from "./webhdfs-errors";
 
@@ -66,19 +66,14 @@ export class WebHdfsStorage implements Storage {
     if (!location) throw new StorageError(`WebHDFS CREATE ${file}: the NameNode named no DataNode`, file);
     if (redirect.status === 307) await redirect.body?.cancel();
     // Step 2: the bytes go to the DataNode, which answers 201 once the file is closed.
-    let answer: PutAnswer;
-    try {
-      answer = await httpPut(location, body, { "content-type": "application/octet-stream" }, this.dataTimeoutMs);
-    } catch (error) {
-      throw networkError("CREATE", file, location, error);
-    }
-    if (answer.status !== 201 && answer.status !== 200) throw httpError("CREATE", file, answer.status, answer.body);
+    await this.dataNode("PUT", "CREATE", file, location, body, [201, 200]);
   }
 
   async readFile(file: string): Promise<Buffer> {
-    // OPEN redirects to a DataNode too; fetch follows a GET redirect by itself.
-    const response = await this.call("GET", file, "OPEN", {}, {}, [200], this.dataTimeoutMs);
-    return Buffer.from(await response.arrayBuffer());
+    // OPEN redirects to a DataNode too.
+    const redirect = await this.call("GET", file, "OPEN", {}, { redirect: "manual" }, [307]);
+    await redirect.body?.cancel();
+    return (await this.dataNode("GET", "OPEN", file, redirect.headers.get("location")!, undefined, [200])).body;
   }
 
   async rename(from: string, to: string): Promise<boolean> {
@@ -135,6 +130,17 @@ export class WebHdfsStorage implements Storage {
   private status(file: string, s: HdfsFileStatus): FileStatus {
     const isDirectory = s.type === "DIRECTORY";
     return { path: file, name: path.posix.basename(file), size: isDirectory ? 0 : s.length, isDirectory, modifiedAt: s.modificationTime };
+  }
+
+  private async dataNode(method: "GET" | "PUT", op: string, file: string, url: string, body: Uint8Array | undefined, ok: number[]): Promise<DataNodeAnswer> {
+    let answer: DataNodeAnswer;
+    try {
+      answer = await dataNodeRequest(method, url, body, body ? { "content-type": "application/octet-stream" } : {}, this.dataTimeoutMs);
+    } catch (error) {
+      throw networkError(op, file, url, error);
+    }
+    if (!ok.includes(answer.status)) throw httpError(op, file, answer.status, answer.body.toString("utf8"));
+    return answer;
   }
 
   /** Calls the NameNode for `op` on `file`; answers outside `ok` become StorageErrors. */
