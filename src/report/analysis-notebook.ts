@@ -184,7 +184,7 @@ export class AnalysisNotebook {
     this.display.markdown(markdownTable({
       columns: [{ name: "question", type: "varchar" }, { name: "simulator truth", type: "varchar" }, { name: "report", type: "varchar" }, { name: "agrees", type: "varchar" }],
       rows: checks.map((c) => ({ question: c.question, "simulator truth": c.expected, report: c.actual, agrees: c.ok ? "yes" : "**NO**" })),
-    }, { maxRows: 50 }));
+    }, { maxRows: 50, maxCellChars: 160 }));
     this.checks = checks;
     assertChecks(checks);
   }

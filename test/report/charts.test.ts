@@ -65,6 +65,7 @@ test("spend distribution bins spend per player with a log-like count axis", () =
   assert.ok(enc.x.bin);
   assert.equal(enc.y.aggregate, "count");
   assert.equal(enc.y.scale.type, "symlog");
+  assert.deepEqual((enc.y as unknown as { axis: { values: number[] } }).axis.values, [0, 1, 2], "1-2-5 ticks up to the player count");
   assert.deepEqual(spec.data.values, [{ spend: 90 }, { spend: 10 }]);
 });
 

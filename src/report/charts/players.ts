@@ -5,11 +5,13 @@ import { chart, type VegaLiteSpec } from "./spec";
 /** Histogram of spend per player (players who bought nothing included), log-scaled counts. */
 export function spendDistributionChart(rows: readonly PlayerSpend[]): VegaLiteSpec {
   const values = rows.map((r) => ({ spend: r.spend }));
+  // A symlog axis picks few, far-apart ticks; give it 1-2-5 steps up to the number of players.
+  const ticks = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000].filter((t) => t <= Math.max(1, rows.length));
   return chart("Spend per player", "How many players spent how much (count on a log scale)", values, {
     mark: { type: "bar", color: "#54a24b" },
     encoding: {
       x: { field: "spend", type: "quantitative", bin: { maxbins: 30 }, title: "Gold spent by a player" },
-      y: { aggregate: "count", type: "quantitative", title: "Players (log scale)", scale: { type: "symlog" } },
+      y: { aggregate: "count", type: "quantitative", title: "Players (log scale)", scale: { type: "symlog" }, axis: { values: ticks } },
     },
   });
 }

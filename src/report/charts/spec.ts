@@ -18,7 +18,7 @@ export const BASE_CONFIG = {
   font: "DejaVu Sans",
   title: { fontSize: 15, subtitleFontSize: 12, anchor: "start" },
   axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 220 },
-  legend: { labelFontSize: 11, titleFontSize: 12 },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 280 },
   view: { stroke: null },
   background: "white",
 } as const;
