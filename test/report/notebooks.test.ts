@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../src/report/notebook";
+import { runReportAndCheck } from "./report-run";
 
 // Notebook execution needs Jupyter; CI installs it (scripts/setup-jupyter.sh), a laptop may not have it.
 const hasJupyter = spawnSync("bash", ["-c", "command -v jupyter-nbconvert"]).status === 0;
@@ -38,28 +39,5 @@ test("a cell that throws fails the notebook run (no --allow-errors)", { skip }, 
 });
 
 test("npm run report executes the notebooks on the embedded default and writes the write-up with every chart", { skip, timeout: 600_000 }, () => {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), "report-out-"));
-  const data = fs.mkdtempSync(path.join(os.tmpdir(), "report-data-"));
-  try {
-    const run = spawnSync("bash", [path.join(PROJECT_ROOT, "scripts", "report.sh")], {
-      encoding: "utf8",
-      env: { ...process.env, PIPELINE_STACK: "embedded", REPORT_OUT_DIR: out, REPORT_DATA_DIR: data, REPORT_REQUESTS: "600", REPORT_PLAYERS: "60", REPORT_AB_PASSES: "1" },
-    });
-    assert.equal(run.status, 0, run.stderr);
-    const md = fs.readFileSync(path.join(out, "proj3_writeup.md"), "utf8");
-    assert.match(md, /^# Project 3: Understanding User Behavior/);
-    assert.match(md, /on the embedded default/);
-    assert.match(md, /600 requests of the `players` scenario/);
-    assert.match(md, /# Part 1: the pipeline/);
-    assert.match(md, /# Part 2: analysis/);
-    for (let i = 1; i <= 13; i++) assert.ok(md.includes(`nb.referenceQuery("${String(i).padStart(2, "0")}")`));
-    const images = [...md.matchAll(/!\[svg\]\((proj3_writeup_files\/[^)]+\.svg)\)/g)].map((m) => m[1]);
-    assert.ok(images.length >= 9, `${images.length} charts`);
-    for (const image of images) assert.match(fs.readFileSync(path.join(out, image), "utf8"), /^<svg/);
-    assert.match(md, /\| question \| simulator truth \| report \| agrees \|/);
-    assert.doesNotMatch(md, /\*\*NO\*\*/);
-  } finally {
-    fs.rmSync(out, { recursive: true, force: true });
-    fs.rmSync(data, { recursive: true, force: true });
-  }
+  runReportAndCheck({ PIPELINE_STACK: "embedded" }, { stack: /on the embedded default/, requests: 600 });
 });
