@@ -208,7 +208,7 @@ export class PipelineNotebook {
     if (!this.api) throw new ReportError("the API is not running (run startApi first)");
     const result = await runLoad({
       url: this.api.url,
-      catalog: loadCatalog(this.config.api.catalogFile),
+      catalog: loadCatalog(this.config.api.catalogFile, this.config.api.maxNameLength),
       ...options,
       playerTag: this.playerTag,
       maxNameLength: this.config.api.maxNameLength,
