@@ -63,13 +63,12 @@ export class SinkLoop {
     return this.failed;
   }
 
-  /** Routes and stages records of one partition (in offset order); rolls when the policy says so. */
+  /** Routes and stages records of one partition (in offset order); rolls when the policy says so, mid-batch too. */
   async add(records: readonly LogRecord[]): Promise<void> {
     if (this.failed) throw this.failed;
     const { writer } = this.options.commit;
+    const { maxRows, maxBytes } = this.options.policy;
     const ingestedAt = Date.now();
-    let added = 0;
-    let bytes = 0;
     for (const rec of records) {
       const expected = this.expected.get(rec.partition) ?? 0;
       if (rec.offset < expected) continue;
@@ -80,11 +79,10 @@ export class SinkLoop {
       if (range) range.end = rec.offset;
       else this.ranges.set(rec.partition, { topic: this.options.topic, partition: rec.partition, start: rec.offset, end: rec.offset });
       this.expected.set(rec.partition, rec.offset + 1);
-      added++;
-      bytes += rec.value.length;
+      this.options.metrics.records++;
+      this.buffer = addToBuffer(this.buffer, 1, rec.value.length, ingestedAt);
+      if (this.buffer.records >= maxRows || this.buffer.bytes >= maxBytes) await this.maybeRoll(Date.now());
     }
-    this.options.metrics.records += added;
-    this.buffer = addToBuffer(this.buffer, added, bytes, ingestedAt);
     await this.maybeRoll(Date.now());
   }
 

@@ -5,6 +5,7 @@ import { describe, it } from "node:test";
 import { silentLogger } from "../../src/logger";
 import { DuckDbEngine } from "../../src/query";
 import { runSink } from "../../src/sink";
+import { compact } from "../../src/sink/compaction";
 import { createStorage } from "../../src/storage";
 import { EmbeddedLog } from "../../src/transport";
 import { assertExactlyOnce } from "./expect";
@@ -94,6 +95,24 @@ describe("sink in batch mode", () => {
     const rerun = await batch(config);
     assert.equal(rerun.repairedOnStart, 2);
     await assertExactlyOnce(config, filled.valid, filled.bad);
+  });
+
+  it("compacts a partition's small files into one named by the covered range, keeping every row once", async () => {
+    const config = testConfig(tempDataDir(), { SINK_ROLL_ROWS: "50" });
+    const filled = await fillLog(config, 600, { badEvery: 200 });
+    await batch(config);
+    const before = committedFiles(config.storage.warehouse).filter((f) => f.startsWith("events/"));
+    const result = await compact({ config, storage: createStorage(config.storage), logger: silentLogger });
+    const after = committedFiles(config.storage.warehouse).filter((f) => f.startsWith("events/"));
+    assert.ok(before.length > 10, `${before.length} files before`);
+    assert.ok(result.merges >= 1);
+    // One merged file per dt folder, plus the latest batch, which compaction leaves alone.
+    assert.ok(after.length <= 3, after.join("\n"));
+    await assertExactlyOnce(config, filled.valid, filled.bad);
+    // The sink resumes after compaction as if nothing happened.
+    const more = await fillLog(config, 100, { from: 600 });
+    await batch(config);
+    await assertExactlyOnce(config, [...filled.valid, ...more.valid], filled.bad);
   });
 
   it("registers the tables so SQL counts what was landed", async () => {
