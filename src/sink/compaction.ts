@@ -105,7 +105,7 @@ async function merge(plan: MergePlan, ctx: MergeContext): Promise<number> {
     const list = `[${locals.map(literal).join(", ")}]`;
     await ctx.run(
       `COPY (SELECT * FROM read_parquet(${list}, union_by_name = true) ORDER BY kafka_offset) TO ${literal(out)} ` +
-        `(FORMAT parquet, COMPRESSION ${ctx.compression}, ROW_GROUP_SIZE 122880)`,
+        `(FORMAT parquet, COMPRESSION ${ctx.compression}, ROW_GROUP_SIZE 100000)`,
     );
     const rows = await ctx.count(out);
     const temp = tempPath(storage.root, COMPACT_TEMP_FOLDER, plan.table, plan.dt, plan.range);

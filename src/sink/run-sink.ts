@@ -164,7 +164,8 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
       logger.info("metrics on /metrics", { port: metricsServer.port });
     }
     options.onReady?.({ metricsPort: metricsServer?.port ?? null, positions: loop.positions });
-    const timers = startTimers(loop, metrics, refreshLag, logger, config.sink.rollIntervalMs, mode === "stream" ? options.logEveryMs ?? 10_000 : 0);
+    // Batch mode rolls on rows and bytes only: the interval exists for freshness, and would cut small files.
+    const timers = mode === "stream" ? startTimers(loop, metrics, refreshLag, logger, config.sink.rollIntervalMs, options.logEveryMs ?? 10_000) : { stop() {} };
     await stopped;
     timers.stop();
 

@@ -76,7 +76,7 @@ export class DuckdbParquetWriter {
   static async open(tables: readonly TableDef[], options: ParquetWriterOptions): Promise<DuckdbParquetWriter> {
     fs.mkdirSync(options.tmpDir, { recursive: true });
     const instance = await DuckDBInstance.create(":memory:", {
-      memory_limit: options.memoryLimit ?? "256MB",
+      memory_limit: options.memoryLimit ?? "192MB",
       temp_directory: path.join(options.tmpDir, "duckdb-spill"),
       threads: String(options.threads ?? 2),
     });
@@ -168,7 +168,7 @@ export class DuckdbParquetWriter {
 
   /** COPY options shared by the sink and compaction. */
   copyOptions(): string {
-    return `FORMAT parquet, COMPRESSION ${this.compression}, ROW_GROUP_SIZE 122880`;
+    return `FORMAT parquet, COMPRESSION ${this.compression}, ROW_GROUP_SIZE 100000`;
   }
 
   /** Writes the result of `select` to a local Parquet file. */
