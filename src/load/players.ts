@@ -8,7 +8,8 @@
 import type { Catalog } from "../api/catalog";
 import { GameModel } from "./model";
 import { WeightedPicker } from "./picker";
-import { createRng, type Rng } from "./prng";
+import { makePlayers, type Player } from "./population";
+import { createRng } from "./prng";
 import { pathOf, type Action, type Intent, type PlannedRequest, type Route } from "./request";
 
 export interface PlayersOptions {
@@ -23,20 +24,6 @@ export interface PlayersOptions {
   maxNameLength?: number;
 }
 
-interface Player {
-  index: number;
-  host: string;
-  id: string;
-  header?: string;
-  userAgent: string;
-  /** Pareto(alpha 1.2): the heavy tail of spending. */
-  spend: number;
-  purchaseProb: number;
-  guildProb: number;
-  /** Exponent applied to item cost: negative prefers cheap items, positive expensive ones. */
-  costTilt: number;
-}
-
 interface Session {
   player: Player;
   /** Actions left after the current one. */
@@ -44,13 +31,6 @@ interface Session {
   started: boolean;
 }
 
-const USER_AGENTS = [
-  "GameClient/2.4 (Windows NT 10.0; Win64; x64)",
-  "GameClient/2.4 (Macintosh; Intel Mac OS X 14_5)",
-  "GameClient/2.3 (Linux; Android 14)",
-  "GameClient/2.4 (iPhone; CPU iPhone OS 17_5 like Mac OS X)",
-];
-const UA_WEIGHTS = [0.45, 0.15, 0.25, 0.15];
 const INVALID_KINDS: readonly Intent[] = ["unknown_item", "bad_name", "repeat_join"];
 const BAD_CHARS = [" ", "@", "!", "'", ";", "é", "<", "*"];
 const MAX_GUILDS_PER_PLAYER = 2;
@@ -170,25 +150,4 @@ export function* playersScenario(catalog: Catalog, options: PlayersOptions): Gen
       }
     }
   }
-}
-
-function makePlayers(rng: Rng, options: PlayersOptions): Player[] {
-  const width = Math.max(4, String(options.players).length);
-  const domain = options.domain ?? "example.com";
-  return Array.from({ length: options.players }, (_, index) => {
-    const host = `player${String(index + 1).padStart(width, "0")}.${domain}`;
-    const header = options.playerTag ? `${host}-${options.playerTag}` : undefined;
-    const spend = rng.pareto(1.2);
-    return {
-      index,
-      host,
-      id: header ?? host,
-      header,
-      userAgent: USER_AGENTS[rng.weighted(UA_WEIGHTS)],
-      spend,
-      purchaseProb: Math.min(0.8, 0.3 * Math.sqrt(spend)),
-      guildProb: 0.05 + 0.15 * rng.next(),
-      costTilt: Math.min(1.2, -0.8 + 0.5 * Math.log(spend)),
-    };
-  });
 }
