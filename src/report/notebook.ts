@@ -8,6 +8,7 @@ import { loadConfig, type Config } from "../config";
 import { createLogger, type Logger } from "../logger";
 import { AnalysisNotebook } from "./analysis-notebook";
 import type { Display } from "./display";
+import { explained } from "./explain";
 import { PipelineNotebook } from "./pipeline-notebook";
 
 /** The checkout's top folder (the kernel runs in notebooks/, relative settings mean the top). */
@@ -25,10 +26,10 @@ function notebookLogger(config: Config): Logger {
 
 /** Opens notebooks/02-analysis.ipynb's session over the tables of the last pipeline run. */
 export async function openAnalysis(display: Display, config: Config = notebookConfig()): Promise<AnalysisNotebook> {
-  return AnalysisNotebook.open(display, config, notebookLogger(config));
+  return explained(await AnalysisNotebook.open(display, config, notebookLogger(config)));
 }
 
 /** Opens notebooks/01-pipeline.ipynb's session on the stack PIPELINE_STACK names. */
 export async function openPipeline(display: Display, config: Config = notebookConfig()): Promise<PipelineNotebook> {
-  return PipelineNotebook.open(display, config, notebookLogger(config), PROJECT_ROOT);
+  return explained(await PipelineNotebook.open(display, config, notebookLogger(config), PROJECT_ROOT));
 }
