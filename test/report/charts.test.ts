@@ -106,3 +106,10 @@ test("freshness plots mean and max delay on a log scale, never below 1 ms", () =
   assert.deepEqual(spec.data.values.map((v) => [v.series, v.delay_ms]), [["mean", 1], ["max", 1500]]);
   assert.equal((spec.encoding as { y: { scale: { type: string } } }).y.scale.type, "log");
 });
+
+test("event-time axes show 24-hour UTC clock times", () => {
+  const spec = guildMembershipChart([{ bucket: "2026-11-27T19:52:00.000Z", guild_name: "grubs", net_change: 1, members: 1 }], "second");
+  const x = (spec.encoding as { x: { axis: { format: string }; scale: { type: string } } }).x;
+  assert.equal(x.axis.format, "%H:%M:%S");
+  assert.equal(x.scale.type, "utc");
+});

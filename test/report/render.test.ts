@@ -29,3 +29,11 @@ test("renders PNG bytes", async () => {
   assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   assert.ok(png.length > 2000);
 });
+
+test("time axes are labelled in UTC clock time", async () => {
+  const svg = await renderSvg(revenueOverTimeChart([
+    { bucket: "2026-11-27T19:52:00.000Z", purchases: 2, revenue: 16, cumulative_revenue: 16 },
+    { bucket: "2026-11-27T19:52:30.000Z", purchases: 1, revenue: 6, cumulative_revenue: 22 },
+  ], "second"));
+  assert.ok(svg.includes(">19:52:00<"));
+});

@@ -1,13 +1,13 @@
 /** Guild charts: membership over time and current members. */
 import type { GuildMembers, GuildMembership } from "../analysis";
-import { chart, type VegaLiteSpec } from "./spec";
+import { chart, TIME_FORMAT, type VegaLiteSpec } from "./spec";
 
 /** Members of each guild over event time (a step line per guild). */
 export function guildMembershipChart(rows: readonly GuildMembership[], unit: string): VegaLiteSpec {
   return chart("Guild membership over time", `Completed joins minus leaves, summed per ${unit}`, [...rows], {
     mark: { type: "line", interpolate: "step-after", strokeWidth: 2 },
     encoding: {
-      x: { field: "bucket", type: "temporal", title: "Event time (UTC)", axis: { labelAngle: -30 } },
+      x: { field: "bucket", type: "temporal", title: "Event time (UTC)", axis: { labelAngle: -30, format: TIME_FORMAT, tickCount: 10 }, scale: { type: "utc" } },
       y: { field: "members", type: "quantitative", title: "Members" },
       color: { field: "guild_name", type: "nominal", title: "Guild" },
     },

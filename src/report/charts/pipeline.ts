@@ -1,6 +1,6 @@
 /** Pipeline-health charts: refused actions and freshness. */
 import type { FreshnessBucket, RejectedRow } from "../analysis";
-import { chart, type VegaLiteSpec } from "./spec";
+import { chart, TIME_FORMAT, type VegaLiteSpec } from "./spec";
 
 /** Share of each action's events by outcome and reason (stacked to 100%). */
 export function rejectionChart(rows: readonly RejectedRow[]): VegaLiteSpec {
@@ -26,7 +26,7 @@ export function freshnessChart(rows: readonly FreshnessBucket[], unit: string): 
   return chart("Pipeline freshness", `Delay from API (timestamp) to sink (ingested_at), per ${unit} of event time`, values, {
     mark: { type: "line", point: true },
     encoding: {
-      x: { field: "bucket", type: "temporal", title: "Event time (UTC)", axis: { labelAngle: -30 } },
+      x: { field: "bucket", type: "temporal", title: "Event time (UTC)", axis: { labelAngle: -30, format: TIME_FORMAT, tickCount: 10 }, scale: { type: "utc" } },
       y: { field: "delay_ms", type: "quantitative", title: "Delay (ms, log scale)", scale: { type: "log" } },
       color: { field: "series", type: "nominal", title: "Delay", scale: { domain: ["mean", "max"], range: ["#4c78a8", "#e45756"] } },
     },

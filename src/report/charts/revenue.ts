@@ -1,10 +1,10 @@
 /** Revenue charts: over time, and per item. */
 import type { ItemRow, RevenueBucket } from "../analysis";
-import { chart, type VegaLiteSpec } from "./spec";
+import { chart, TIME_FORMAT, type VegaLiteSpec } from "./spec";
 
 /** Revenue per time bucket (bars) with the running total (line) on a second axis. */
 export function revenueOverTimeChart(rows: readonly RevenueBucket[], unit: string): VegaLiteSpec {
-  const x = { field: "bucket", type: "temporal", title: `Event time (UTC, per ${unit})`, axis: { labelAngle: -30 } };
+  const x = { field: "bucket", type: "temporal", title: `Event time (UTC, per ${unit})`, axis: { labelAngle: -30, format: TIME_FORMAT, tickCount: 10 }, scale: { type: "utc" } };
   return chart("Revenue over time", `Completed purchases; bars: revenue per ${unit}, line: running total`, [...rows], {
     layer: [
       {

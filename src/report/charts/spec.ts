@@ -35,3 +35,6 @@ export function chart(title: string, subtitle: string | undefined, values: reado
     ...body,
   };
 }
+
+/** Tick labels of event-time axes: 24-hour UTC clock time (the runs span minutes, not days). */
+export const TIME_FORMAT = "%H:%M:%S";
