@@ -91,7 +91,8 @@ stack_spawn() {
   mkdir -p "$(dirname "$log")" "$(dirname "$pidfile")"
   printf '\n===== %s start %s =====\n' "$name" "$(date -u +%FT%TZ)" >>"$log"
   # setsid: a new session, so `down` can signal the whole group and the terminal's Ctrl-C does not reach it.
-  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" </dev/null >>"$log" 2>&1 &
+  # 9>&-: the service must not inherit the lock fd of stack.sh (it would hold the lock for its lifetime).
+  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" </dev/null >>"$log" 2>&1 9>&- &
   local i
   for i in 1 2 3 4 5 6 7 8 9 10; do [ -s "$pidfile" ] && return 0; sleep 0.1; done
   stack_die "$name: the process did not start (see $log)"

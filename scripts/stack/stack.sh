@@ -74,8 +74,17 @@ cmd_fetch() {
   for svc in $(selected "$@"); do "${svc}_fetch"; done
 }
 
+# One `up`/`down` at a time per STACK_HOME: tests of several developers may call `up` together,
+# and two starts of one service would fight over its ports and data.
+take_lock() {
+  mkdir -p "$STACK_HOME/run"
+  exec 9>"$STACK_HOME/run/stack.lock"
+  flock -w 900 9 || stack_die "another stack.sh up/down has held $STACK_HOME/run/stack.lock for 15 minutes"
+}
+
 cmd_up() {
   local svc port started
+  take_lock
   for svc in $(selected "$@"); do
     if stack_running "$svc"; then
       if "${svc}_ready" 2>/dev/null; then
@@ -98,6 +107,7 @@ cmd_up() {
 
 cmd_down() {
   local svc list=()
+  take_lock
   read -r -a list <<<"$(selected "$@")"
   for ((i = ${#list[@]} - 1; i >= 0; i--)); do
     svc="${list[$i]}"

@@ -1,14 +1,15 @@
 /**
  * kafkajs errors -> TransportError. kafkajs marks each error `retriable`; when its own retries run
- * out it wraps the last error in KafkaJSNumberOfRetriesExceeded (never retriable), so the flag is
- * read from the error that actually happened (a refused connection stays retriable).
+ * out it wraps the last error in a non-retriable one (KafkaJSNumberOfRetriesExceeded, or a plain
+ * KafkaJSNonRetriableError in the consumer), so the flag is read from the innermost kafkajs error,
+ * the one that actually happened (a refused connection stays retriable).
  */
 import { KafkaJSError } from "kafkajs";
 import { TransportError } from "../../errors";
 
 function rootKafkaError(error: KafkaJSError): KafkaJSError {
   let current: KafkaJSError = error;
-  for (let depth = 0; depth < 5 && current.name === "KafkaJSNumberOfRetriesExceeded"; depth++) {
+  for (let depth = 0; depth < 5; depth++) {
     const cause = (current as { cause?: unknown }).cause;
     if (!(cause instanceof KafkaJSError)) break;
     current = cause;
