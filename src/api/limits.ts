@@ -4,6 +4,7 @@
  * maxHeaderSize, which answers 431 itself.
  */
 import type { RequestHandler } from "express";
+import type { Duplex } from "node:stream";
 import { RequestRefusedError } from "../errors";
 
 /** Longest request target accepted; names are short, so this is generous. */
@@ -22,4 +23,25 @@ export function refuseOversized(maxUrlLength = MAX_URL_LENGTH): RequestHandler {
     }
     next();
   };
+}
+
+/**
+ * Answers requests node's HTTP parser rejects before Express sees them (header block over
+ * maxHeaderSize -> 431, malformed request -> 400) with the same JSON error body as every other
+ * refusal, instead of node's bare status line.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable || (socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  const [status, reason, code, message] = tooLarge
+    ? [431, "Request Header Fields Too Large", "headers_too_large", `the request headers exceed ${MAX_HEADER_BYTES} bytes`]
+    : [400, "Bad Request", "bad_request", "malformed HTTP request"];
+  const body = JSON.stringify({ ok: false, error: code, message });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -12,7 +12,7 @@ import { createApp } from "./app";
 import { loadCatalog } from "./catalog";
 import { systemClock, type Clock } from "./clock";
 import { GuildBook, type Reservation } from "./guild-book";
-import { MAX_HEADER_BYTES } from "./limits";
+import { answerClientError, MAX_HEADER_BYTES } from "./limits";
 import { MembershipStore } from "./membership-store";
 import { BatchingPublisher, type PublisherStats } from "./publisher";
 
@@ -80,6 +80,7 @@ export async function startApiOn(options: StartOptions): Promise<ApiServer> {
   // 3. HTTP server.
   const app = createApp({ catalog, publisher, membership, logger: log, clock, newId: options.newId ?? randomUUID, maxNameLength: api.maxNameLength });
   const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
+  server.on("clientError", answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(api.port, api.host, () => resolve());

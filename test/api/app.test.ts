@@ -125,12 +125,28 @@ describe("game API on the embedded log", () => {
   it("refuses oversized requests: long URL 414, big headers 431, any body 413, logging nothing", async () => {
     const before = readLog(config).length;
     assert.equal((await get("/purchase_a_sword/" + "a".repeat(2000))).status, 414);
-    assert.equal((await get("/", { "x-filler": "a".repeat(20_000) })).status, 431);
+    const bigHeaders = await get("/", { "x-filler": "a".repeat(20_000) });
+    assert.deepEqual([bigHeaders.status, bigHeaders.body.error], [431, "headers_too_large"]);
     const withBody = await request(api.url, "/", { method: "POST", body: "x=1" });
     assert.deepEqual([withBody.status, withBody.body.error], [413, "body_not_allowed"]);
     assert.equal((await request(api.url, "/", { headers: { "transfer-encoding": "chunked" }, body: "abc" })).status, 413);
     assert.equal(readLog(config).length, before);
     assert.equal((await get("/")).status, 200, "still serving");
+  });
+
+  it("answers a malformed HTTP request with a JSON 400 and keeps serving", async () => {
+    const net = await import("node:net");
+    const url = new URL(api.url);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(url.port), url.hostname, () => socket.write("GARBAGE\r\n\r\n"));
+      let text = "";
+      socket.on("data", (c: Buffer) => (text += c));
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    assert.match(raw, /^HTTP\/1\.1 400/);
+    assert.match(raw, /"error":"bad_request"/);
+    assert.equal((await get("/healthz")).status, 200);
   });
 
   it("answers /healthz without logging an event", async () => {
