@@ -56,7 +56,9 @@ describe("npm run api (src/bin/api.ts)", () => {
       void run.exited.then(() => reject(new Error(`exited early: ${run.err()}`)));
     });
     const pending = request(url, "/purchase_a_sword/katana");
+    // Make sure the server has read that request: a later request on another connection answered.
     await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await request(url, "/healthz")).status, 200);
     run.child.kill("SIGTERM");
     const reply = await pending;
     assert.equal(reply.status, 200);

@@ -30,20 +30,18 @@ describe("log unavailable", () => {
 
       const locker = new Database(config.transport.embeddedPath);
       locker.exec("BEGIN EXCLUSIVE");
-      const started = Date.now();
       const during = await Promise.all([
         get("/join_guild/grubs", "locked-out"),
         get("/purchase_a_sword/sabre", "locked-out"),
         get("/", "someone"),
       ]);
-      const elapsed = Date.now() - started;
       for (const reply of during) {
         assert.equal(reply.status, 503);
-        assert.equal(reply.body.error, "log_timeout", "answered by the deadline, not by the log giving up");
+        // log_timeout comes only from the PUBLISH_TIMEOUT_MS deadline: the answer did not wait for
+        // the log to give up (its busy timeout is 2 s, and would answer log_unavailable).
+        assert.equal(reply.body.error, "log_timeout");
         assert.equal(reply.body.event_id, undefined);
       }
-      // Generous: the point is that the answer does not wait for the log (its busy timeout is 2 s).
-      assert.ok(elapsed < timeoutMs + 1500, `answered after ${elapsed} ms`);
       assert.equal((await request(api.url, "/healthz")).status, 200, "the process stays up");
 
       // Hold the lock until the write in flight has failed for good, then release it.
@@ -65,15 +63,14 @@ describe("log unavailable", () => {
   it("answers 503 when the log never acknowledges, refuses beyond the queue bound, and still shuts down", async () => {
     const silent: LogProducer = { send: () => new Promise<void>(() => undefined), close: async () => undefined };
     const transport = { kind: "embedded", producer: async () => silent } as unknown as Transport;
-    const config = testConfig(tempDataDir(), { PUBLISH_TIMEOUT_MS: "200", PUBLISH_MAX_QUEUE: "5", PUBLISH_MAX_BATCH: "2" });
+    // A deadline long enough for all 8 requests to arrive before the first one expires.
+    const config = testConfig(tempDataDir(), { PUBLISH_TIMEOUT_MS: "3000", PUBLISH_MAX_QUEUE: "5", PUBLISH_MAX_BATCH: "2" });
     const api = await startApiOn({ api: config.api, topic: "events", transport, logger: silentLogger });
     try {
       const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => request(api.url, "/join_guild/grubs", { headers: { "x-player-id": `p${i}` } })));
       assert.ok(replies.every((r) => r.status === 503), JSON.stringify(replies.map((r) => r.status)));
-      const codes = new Set(replies.map((r) => r.body.error));
-      assert.ok(codes.has("log_timeout"));
-      assert.ok(codes.has("overloaded"));
-      assert.ok(replies.filter((r) => r.body.error === "overloaded").length >= 3);
+      const count = (code: string) => replies.filter((r) => r.body.error === code).length;
+      assert.deepEqual([count("log_timeout"), count("overloaded")], [5, 3]);
     } finally {
       await api.close();
     }
