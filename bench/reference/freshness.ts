@@ -11,6 +11,7 @@
  *   npm run bench -- reference-freshness [--rate 2000] [--duration 60] [--rounds 1] [--only ours,spark]
  */
 import * as fs from "node:fs";
+import * as http from "node:http";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { topicTools, sleep } from "./lib/kafka";
@@ -117,9 +118,7 @@ async function runOne(contender: Contender, round: number, id: string, settings:
       for (let n = 0; !loadDone; n++) {
         const host = `p${id}-${n}.probe`.replace(/_/g, "-");
         const t0 = Date.now();
-        const res = await fetch(`${api.url}/purchase_a_sword/sabre`, { headers: { host } }).catch(() => null);
-        if (res?.status === 200) probes.set(host, Date.now());
-        await res?.arrayBuffer();
+        if ((await getStatus(`${api.url}/purchase_a_sword/sabre`, host)) === 200) probes.set(host, Date.now());
         await sleep(Math.max(0, options.probeEveryMs - (Date.now() - t0)));
       }
     })();
@@ -162,13 +161,25 @@ async function runOne(contender: Contender, round: number, id: string, settings:
   }
 }
 
+/** GET with a chosen Host header (fetch may not set Host); resolves with the status, 0 on error. */
+function getStatus(url: string, host: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { headers: { host }, agent: false }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", () => resolve(0));
+    req.setTimeout(10_000, () => req.destroy());
+  });
+}
+
 async function tableExists(trino: Trino, schema: string, table: string): Promise<boolean> {
   const r = await trino.query(`SELECT count(*) FROM information_schema.tables WHERE table_schema = '${schema}' AND table_name = '${table}'`);
   return Number(r.rows[0]?.[0]) > 0;
 }
 
 function startOurSink(settings: BenchSettings, dir: string, topic: string, base: string, schema: string, round: number): Started {
-  return start(`ours-sink-${round}`, process.execPath, [path.join(settings.repoRoot, "dist", "src", "bin", "sink.js"), "--mode", "streaming"], {
+  return start(`ours-sink-${round}`, process.execPath, [path.join(settings.repoRoot, "dist", "src", "bin", "sink.js"), "--mode", "stream"], {
     logFile: path.join(dir, `ours-sink-${round}.log`),
     env: {
       ...settings.baseEnv,

@@ -4,7 +4,7 @@
  * day of 2-second rolls), before and after our compaction. Per query: median elapsed time, splits
  * (Trino opens one or more per file: the "files scanned") and input bytes.
  *
- *   npm run bench -- reference-query [--events 1000000] [--roll-rows 2000] [--reps 3] [--compact "compact"]
+ *   npm run bench -- reference-query [--events 1000000] [--roll-rows 2000] [--reps 3] [--compact "--compact"]
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -41,7 +41,7 @@ export async function run(argv: string[]): Promise<void> {
       "roll-rows": { type: "string", default: "2000" },
       reps: { type: "string", default: "3" },
       // The sink's compaction sub-command, as `node dist/src/bin/sink.js <args>`.
-      compact: { type: "string", default: "compact" },
+      compact: { type: "string", default: "--compact" },
       keep: { type: "boolean", default: false },
     },
   });
