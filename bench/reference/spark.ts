@@ -37,6 +37,7 @@ export function launchSparkJob(
     "--conf", `spark.hadoop.hive.metastore.uris=${settings.metastoreUri}`,
     "--conf", `spark.sql.warehouse.dir=${settings.hdfsUri}/bench/spark/warehouse`,
     "--conf", "spark.ui.showConsoleProgress=false",
+    "--driver-java-options", `-Dlog4j2.configurationFile=file:${path.join(settings.repoRoot, "scripts", "bench", "spark-log4j2.properties")}`,
     script,
   ];
   const submit = path.join(python.venv, "bin", "spark-submit");
@@ -56,6 +57,11 @@ export function launchSparkJob(
 
 /** Epoch seconds at which the job printed its start-up marker (session ready), if it did. */
 export function sessionReadyAt(logFile: string): number | null {
-  const m = /BENCH_SESSION_READY (\d+(?:\.\d+)?)/.exec(fs.readFileSync(logFile, "utf8"));
+  // Only the head: the marker comes early, and a Spark log can exceed what a JS string holds.
+  const fd = fs.openSync(logFile, "r");
+  const head = Buffer.alloc(4 * 2 ** 20);
+  const n = fs.readSync(fd, head, 0, head.length, 0);
+  fs.closeSync(fd);
+  const m = /BENCH_SESSION_READY (\d+(?:\.\d+)?)/.exec(head.subarray(0, n).toString("utf8"));
   return m ? Number(m[1]) : null;
 }
