@@ -42,6 +42,8 @@ export async function run(argv: string[]): Promise<void> {
       reps: { type: "string", default: "3" },
       // The sink's compaction sub-command, as `node dist/src/bin/sink.js <args>`.
       compact: { type: "string", default: "--compact" },
+      // SINK_WRITER_MEMORY for the compaction run (the sink's default when absent).
+      "compact-memory": { type: "string" },
       keep: { type: "boolean", default: false },
     },
   });
@@ -68,9 +70,15 @@ export async function run(argv: string[]): Promise<void> {
     await sinkCommand(settings, dir, "land", ["--mode", "batch"], { topic, base, schema, rollRows: values["roll-rows"]! });
     const before = await measurePhase(trino, hdfs, base, schema, Number(values.reps));
     log(`before compaction: files ${JSON.stringify(before.files)}`);
+    fs.writeFileSync(path.join(dir, "before.json"), JSON.stringify(before, null, 2));
     // 2. Compact, then the same queries again.
     const t0 = Date.now();
-    await sinkCommand(settings, dir, "compact", values.compact!.split(" "), { topic, base, schema, rollRows: values["roll-rows"]! });
+    try {
+      await sinkCommand(settings, dir, "compact", values.compact!.split(" "), { topic, base, schema, rollRows: values["roll-rows"]!, memory: values["compact-memory"] });
+    } catch (error) {
+      process.stdout.write(summarise(before, null, events, Number(values["roll-rows"])) + "\n");
+      throw error;
+    }
     log(`compaction took ${fmt((Date.now() - t0) / 1000)} s`);
     const after = await measurePhase(trino, hdfs, base, schema, Number(values.reps));
     log(`after compaction: files ${JSON.stringify(after.files)}`);
@@ -85,7 +93,7 @@ export async function run(argv: string[]): Promise<void> {
   log(`raw figures and logs: ${dir}`);
 }
 
-async function sinkCommand(settings: BenchSettings, dir: string, name: string, args: string[], o: { topic: string; base: string; schema: string; rollRows: string }): Promise<void> {
+async function sinkCommand(settings: BenchSettings, dir: string, name: string, args: string[], o: { topic: string; base: string; schema: string; rollRows: string; memory?: string }): Promise<void> {
   const proc = start(`sink-${name}`, process.execPath, [path.join(settings.repoRoot, "dist", "src", "bin", "sink.js"), ...args], {
     logFile: path.join(dir, `sink-${name}.log`),
     env: {
@@ -98,6 +106,7 @@ async function sinkCommand(settings: BenchSettings, dir: string, name: string, a
       SINK_METRICS_PORT: "0",
       SINK_ROLL_ROWS: o.rollRows,
       PRESTO_SCHEMA: o.schema,
+      ...(o.memory ? { SINK_WRITER_MEMORY: o.memory } : {}),
     },
   });
   const code = await proc.exited;
@@ -126,17 +135,19 @@ async function measurePhase(trino: Trino, hdfs: WebHdfs, base: string, schema: s
   return { files, queries };
 }
 
-export function summarise(before: Phase, after: Phase, events: number, rollRows: number): string {
+/** The per-query table; `after` is null when compaction failed. */
+export function summarise(before: Phase, after: Phase | null, events: number, rollRows: number): string {
+  const none: QueryFigures = { name: "", elapsedMs: NaN, splits: NaN, inputMiB: NaN };
   const rows = before.queries.map((b, i) => {
-    const a = after.queries[i];
+    const a = after?.queries[i] ?? none;
     return [b.name, fmt(b.elapsedMs, 0), fmt(b.splits, 0), fmt(a.elapsedMs, 0), fmt(a.splits, 0), `${fmt(ratio(b.elapsedMs, a.elapsedMs), 1)}x`];
   });
-  const total = (p: Phase) => p.queries.reduce((s, q) => s + q.elapsedMs, 0);
+  const total = (p: Phase | null) => (p ? p.queries.reduce((s, q) => s + q.elapsedMs, 0) : NaN);
   rows.push(["all 13", fmt(total(before), 0), "", fmt(total(after), 0), "", `${fmt(ratio(total(before), total(after)), 1)}x`]);
   return [
     markdownTable(["query", "before ms", "before splits", "after ms", "after splits", "speed-up"], rows),
     "",
-    `files per table before: ${JSON.stringify(before.files)}; after: ${JSON.stringify(after.files)}`,
+    `files per table before: ${JSON.stringify(before.files)}; after: ${after ? JSON.stringify(after.files) : "compaction failed"}`,
     `data: ${events} events landed by our sink with files rolled every ${rollRows} rows; median of the repetitions after one warm-up`,
   ].join("\n");
 }
