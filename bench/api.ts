@@ -20,23 +20,9 @@ import { createApp, GuildBook, loadCatalog, startApi, systemClock, type Publishe
 import { randomUUID } from "node:crypto";
 import { loadConfig } from "../src/config";
 import { createLogger } from "../src/logger";
+import { abMix } from "../src/load/reference";
 
-/** The reference's Apache Bench script (ab.sh), as one cycle of requests: [count, Host, path]. */
-const REFERENCE_MIX: readonly [number, string, string][] = [
-  [10, "user1.comcast.com", "/"],
-  [2, "user1.comcast.com", "/purchase_a_sword/sabre"],
-  [1, "user1.comcast.com", "/purchase_a_shield/mirror_shield"],
-  [4, "user1.comcast.com", "/join_guild/house_stark"],
-  [3, "user1.comcast.com", "/leave_guild/house_stark"],
-  [2, "anand.comcast.com", "/join_guild/grubs"],
-  [1, "dre.comcast.com", "/join_guild/grubs"],
-  [1, "dre.comcast.com", "/join_guild/secret_club"],
-  [1, "anand.comcast.com", "/join_guild/secret_club"],
-  [3, "user1.comcast.com", "/leave_guild/house_greyjoy"],
-  [1, "user2.att.com", "/purchase_a_sword/katana"],
-  [2, "user2.att.com", "/purchase_a_sword/estoc"],
-  [1, "user2.comcast.com", "/purchase_a_shield/leather_shield"],
-];
+
 
 interface Options {
   duration: number;
@@ -103,7 +89,7 @@ function parseArgs(args: string[]): Options {
 }
 
 async function load(server: string, round: number, url: string, options: Options): Promise<Row> {
-  const requests = REFERENCE_MIX.flatMap(([count, host, target]) => Array.from({ length: count }, () => ({ method: "GET" as const, path: target, headers: { host } })));
+  const requests = abMix().flatMap(({ count, host, path }) => Array.from({ length: count }, () => ({ method: "GET" as const, path, headers: { host } })));
   const result = await autocannon({ url, connections: options.connections, duration: options.duration, requests });
   const statuses = Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => `${code}:${(s as { count: number }).count}`).join(" ");
   return {

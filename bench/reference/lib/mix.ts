@@ -4,7 +4,10 @@
  * Also turns the mix into events for pre-filling a topic, through the project's event contract.
  */
 import { randomUUID } from "node:crypto";
+import { costOf, loadCatalog } from "../../../src/api/catalog";
+import { loadConfig } from "../../../src/config";
 import { buildEvent, toWire, type EventType } from "../../../src/events";
+import { abMix } from "../../../src/load/reference";
 
 export interface MixEntry {
   path: string;
@@ -12,21 +15,8 @@ export interface MixEntry {
   count: number;
 }
 
-export const REFERENCE_MIX: readonly MixEntry[] = [
-  { path: "/", host: "user1.comcast.com", count: 10 },
-  { path: "/purchase_a_sword/sabre", host: "user1.comcast.com", count: 2 },
-  { path: "/purchase_a_shield/mirror_shield", host: "user1.comcast.com", count: 1 },
-  { path: "/join_guild/house_stark", host: "user1.comcast.com", count: 4 },
-  { path: "/leave_guild/house_stark", host: "user1.comcast.com", count: 3 },
-  { path: "/join_guild/grubs", host: "anand.comcast.com", count: 2 },
-  { path: "/join_guild/grubs", host: "dre.comcast.com", count: 1 },
-  { path: "/join_guild/secret_club", host: "dre.comcast.com", count: 1 },
-  { path: "/join_guild/secret_club", host: "anand.comcast.com", count: 1 },
-  { path: "/leave_guild/house_greyjoy", host: "user1.comcast.com", count: 3 },
-  { path: "/purchase_a_sword/katana", host: "user2.att.com", count: 1 },
-  { path: "/purchase_a_sword/estoc", host: "user2.att.com", count: 2 },
-  { path: "/purchase_a_shield/leather_shield", host: "user2.comcast.com", count: 1 },
-];
+/** The ab.sh mix, from the load simulator (one definition of it in the project). */
+export const REFERENCE_MIX: readonly MixEntry[] = abMix();
 
 /** One request per unit of count, spread evenly: entry i's k-th request sits at position (k + 0.5) / count. */
 export function interleave(mix: readonly MixEntry[]): { path: string; host: string }[] {
@@ -37,7 +27,8 @@ export function interleave(mix: readonly MixEntry[]): { path: string; host: stri
   return slots.map(({ path, host }) => ({ path, host }));
 }
 
-const COSTS: Readonly<Record<string, number>> = { sabre: 6, katana: 10, estoc: 7, mirror_shield: 42, leather_shield: 5 };
+/** Prices from the project's catalogue, as the API would charge them. */
+const CATALOG = loadCatalog(loadConfig({}).api.catalogFile, 64);
 
 /**
  * The event the API would log for a mix request. All purchases in the mix are catalogue items, so
@@ -63,7 +54,7 @@ export function eventFor(request: { path: string; host: string }, timestamp: num
     outcome: "ok",
     status: 200,
     payload: type === "purchase_sword" || type === "purchase_shield"
-      ? { type: name, cost: COSTS[name] ?? null }
+      ? { type: name, cost: costOf(CATALOG, type === "purchase_sword" ? "sword" : "shield", name) ?? null }
       : guild ? { guild_name: name, guild_member_cnt: members, tot_guild_member_cnt: members * 3 } : {},
   }));
 }
