@@ -7,6 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f dist/src/bin/create-topic.js ] || [ -n "$(find src -name '*.ts' -newer dist/src/bin/create-topic.js -print -quit)" ]; then
-  npx tsc -p tsconfig.json >&2 || echo "create-topic: type errors above; using what was emitted" >&2
+  node node_modules/typescript/bin/tsc -p tsconfig.json >&2 || echo "create-topic: type errors above; using what was emitted" >&2
 fi
 exec node dist/src/bin/create-topic.js "$@"

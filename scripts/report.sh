@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 if [ ! -f dist/src/report/notebook.js ]; then
-  echo "report: dist/ is missing; run 'npm run report' (it builds first) or 'npx tsc -p tsconfig.json'" >&2
+  echo "report: dist/ is missing; run 'npm run report' (it builds first) or 'npm run build'" >&2
   exit 1
 fi
 bash scripts/setup-jupyter.sh --local >/dev/null
