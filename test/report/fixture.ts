@@ -10,21 +10,12 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { buildEvent, TABLES, type GameEvent } from "../../src/events";
 import type { QueryEngine, QueryResult } from "../../src/query/engine";
 import type { TruthFacts } from "../../src/report/truth";
+import { prng } from "../helpers/prng";
 
 const SWORDS: Record<string, number> = { sabre: 6, katana: 10, master_sword: 77, wood_sword: 1 };
 const SHIELDS: Record<string, number> = { mirror_shield: 42, buckler: 6 };
 const GUILDS = ["grubs", "house_stark", "ucbears"];
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Fixture {
   rows: Record<string, Record<string, unknown>[]>;
@@ -33,7 +24,7 @@ export interface Fixture {
 
 /** Deterministic events over three minutes: heavy-tailed spenders, guild churn, refused actions, a late batch. */
 export function makeFixture(events = 1500, seed = 7): Fixture {
-  const rand = rng(seed);
+  const rand = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   const players = Array.from({ length: 40 }, (_, i) => `player${String(i + 1).padStart(2, "0")}.example.com`);
   const weight = players.map((_, i) => 1 / Math.pow(i + 1, 1.2));

@@ -13,7 +13,7 @@ import { after, describe, it } from "node:test";
 import type { GameEvent } from "../../src/events";
 import { FAULT_POINTS } from "../../src/sink/faults";
 import { assertExactlyOnce } from "./expect";
-import { prng } from "./fixtures";
+import { prng } from "../helpers/prng";
 import { fillLog, readTable, tempDataDir, testConfig } from "./helpers";
 
 const BIN = path.join(__dirname, "..", "..", "src", "bin", "sink.js");

@@ -3,22 +3,12 @@
  * outcomes and malformed messages, so every table's expected content can be counted by hand.
  */
 import { buildEvent, toWire, type EventType, type GameEvent, type NewEvent } from "../../src/events";
+import { prng } from "../helpers/prng";
 
 const SWORDS = ["copper_sword", "iron_sword", "long_sword", "katana"];
 const SHIELDS = ["buckler", "wood_shield", "mirror_shield"];
 const GUILDS = ["house_stark", "grubs", "ucbears"];
 
-/** Small deterministic PRNG (mulberry32) so fixtures are the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TYPES: EventType[] = ["default", "purchase_sword", "purchase_sword", "purchase_shield", "join_guild", "leave_guild"];
 
