@@ -5,9 +5,9 @@
  */
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config";
-import { describeError } from "../errors";
 import { createLogger } from "../logger";
 import { createTransport } from "../transport";
+import { runCli, UsageError } from "./cli";
 
 const HELP = `Usage: scripts/create-topic.sh [options]   (or node dist/src/bin/create-topic.js)
 
@@ -23,23 +23,19 @@ Options:
 function positive(raw: string | undefined, name: string, fallback: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be an integer >= 1, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${name} must be an integer >= 1, got "${raw}"`);
   return value;
 }
 
-async function main(): Promise<number> {
+async function main(argv: string[]): Promise<number> {
   const { values: flags } = parseArgs({
+    args: argv,
     options: {
       topic: { type: "string" },
       partitions: { type: "string" },
       replication: { type: "string" },
-      help: { type: "boolean", short: "h" },
     },
   });
-  if (flags.help) {
-    process.stdout.write(HELP + "\n");
-    return 0;
-  }
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, ns: "create-topic" });
   const topic = flags.topic ?? config.transport.topic;
@@ -59,10 +55,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write(`create-topic: ${describeError(error)}\n`);
-    process.exit(1);
-  },
-);
+runCli("create-topic", HELP, main);

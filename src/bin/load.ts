@@ -8,8 +8,8 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { SingleBar, Presets } from "cli-progress";
 import { loadConfig } from "../config";
-import { describeError } from "../errors";
 import { createLogger } from "../logger";
+import { runCli, UsageError } from "./cli";
 import { DEFAULT_CONNECTIONS, formatSummary, loadCatalog, runLoad, SCENARIO_DEFAULTS, SCENARIOS, type DriveProgress, type ScenarioName } from "../load";
 
 const HELP = `Usage: npm run load -- [options]
@@ -46,7 +46,7 @@ function number(flags: Record<string, unknown>, name: string, min: number, integ
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    throw new Error(`--${name} must be ${integer ? "an integer" : "a number"} >= ${min}, got "${String(raw)}"`);
+    throw new UsageError(`--${name} must be ${integer ? "an integer" : "a number"} >= ${min}, got "${String(raw)}"`);
   }
   return value;
 }
@@ -78,8 +78,9 @@ function progressReporter(json: boolean, log: (line: string) => void): { update:
   };
 }
 
-async function main(): Promise<number> {
+async function main(argv: string[]): Promise<number> {
   const { values: flags } = parseArgs({
+    args: argv,
     options: {
       scenario: { type: "string" },
       players: { type: "string" },
@@ -95,18 +96,13 @@ async function main(): Promise<number> {
       truth: { type: "string" },
       json: { type: "boolean" },
       timeout: { type: "string" },
-      help: { type: "boolean", short: "h" },
     },
   });
-  if (flags.help) {
-    process.stdout.write(HELP + "\n");
-    return 0;
-  }
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, ns: "load" });
   const scenario = (flags.scenario ?? "players") as ScenarioName;
-  if (!SCENARIOS.includes(scenario)) throw new Error(`--scenario must be one of ${SCENARIOS.join(", ")}`);
-  if (flags.requests !== undefined && flags.duration !== undefined) throw new Error("give --requests or --duration, not both");
+  if (!SCENARIOS.includes(scenario)) throw new UsageError(`--scenario must be one of ${SCENARIOS.join(", ")}`);
+  if (flags.requests !== undefined && flags.duration !== undefined) throw new UsageError("give --requests or --duration, not both");
   const seed = flags.seed === undefined ? undefined : /^-?\d+$/.test(flags.seed) ? Number(flags.seed) : flags.seed;
   const progress = progressReporter(Boolean(flags.json), (line) => logger.info(line));
 
@@ -140,10 +136,4 @@ async function main(): Promise<number> {
   return truth.run.exact ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write(`load: ${describeError(error)}\n`);
-    process.exit(2);
-  },
-);
+runCli("load", HELP, main);

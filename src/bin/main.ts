@@ -6,7 +6,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { loadConfig, type Config } from "../config";
-import { describeError } from "../errors";
 import { createLogger, type Logger } from "../logger";
 import { startApi } from "../api/server";
 import { loadCatalog } from "../api/catalog";
@@ -15,6 +14,7 @@ import { createQueryEngine, type QueryEngine } from "../query";
 import { runSink, type SinkSummary } from "../sink";
 import { createStorage } from "../storage";
 import { createTransport } from "../transport";
+import { runCli, UsageError } from "./cli";
 
 interface Args {
   players: number;
@@ -33,16 +33,16 @@ DuckDB; PIPELINE_STACK=real for Kafka, HDFS, Hive Metastore and Trino):
 Every run tags its players, so runs on the same DATA_DIR add up and each run checks its own rows.
 All configuration: see the README's configuration table.`;
 
-function parseArgs(argv: string[]): Args | string {
+function parseArgs(argv: string[]): Args {
   const args: Args = { players: 300, requests: 6000, seed: "start" };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    if (!["--players", "--requests", "--seed"].includes(flag)) return `unknown argument: ${flag}`;
+    if (!["--players", "--requests", "--seed"].includes(flag)) throw new UsageError(`unknown argument: ${flag}`);
     const value = argv[++i];
-    if (value === undefined) return `${flag} needs a value`;
+    if (value === undefined) throw new UsageError(`${flag} needs a value`);
     if (flag === "--players" || flag === "--requests") {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < 1) return `${flag} must be a positive integer, got "${value}"`;
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
       args[flag === "--players" ? "players" : "requests"] = n;
     } else args.seed = value;
   }
@@ -127,29 +127,10 @@ async function run(config: Config, args: Args, logger: Logger): Promise<number> 
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    process.stdout.write(USAGE + "\n");
-    return 0;
-  }
   const args = parseArgs(argv);
-  if (typeof args === "string") {
-    process.stderr.write(`${args}\n\n${USAGE}\n`);
-    return 2;
-  }
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    process.stderr.write(`bad configuration: ${describeError(error)}\n`);
-    return 2;
-  }
+  const config: Config = loadConfig();
   const logger = createLogger({ level: config.logLevel === "info" ? "warn" : config.logLevel });
-  try {
-    return await run(config, args, logger);
-  } catch (error) {
-    process.stderr.write(`npm start failed: ${describeError(error)}\n`);
-    return 1;
-  }
+  return run(config, args, logger);
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+runCli("npm start", USAGE, main);

@@ -3,38 +3,33 @@
  * Logs go to stderr; batch mode draws a progress bar on stderr and prints a JSON summary on stdout.
  */
 import { SingleBar } from "cli-progress";
-import { CONFIG_DOCS, loadConfig, type Config } from "../config";
-import { ConfigError, describeError } from "../errors";
+import { loadConfig, type Config } from "../config";
 import { createLogger, type Logger } from "../logger";
 import { createQueryEngine } from "../query";
 import { runSink, type SinkMode } from "../sink";
 import { compact } from "../sink/compaction";
 import { createStorage } from "../storage";
 import { createTransport } from "../transport";
+import { environmentHelp, runCli, UsageError } from "./cli";
 
 const VARIABLES = ["DATA_DIR", "LOG_LEVEL", "TRANSPORT", "EVENTS_TOPIC", "KAFKA_BROKERS", "EMBEDDED_LOG_PATH", "STORAGE", "WAREHOUSE_DIR",
   "WEBHDFS_URL", "QUERY_ENGINE"];
 
-function usage(): string {
-  const rows = CONFIG_DOCS.filter((d) => VARIABLES.includes(d.variable) || d.variable.startsWith("SINK_"))
-    .map((d) => `  ${d.variable.padEnd(22)} ${d.default.padEnd(24)} ${d.meaning}`);
-  return [
-    "usage: npm run sink -- [--mode stream|batch] [--no-register]",
-    "       npm run sink -- --compact [--table NAME] [--dt YYYY-MM-DD]",
-    "",
-    "Lands the events topic as Parquet tables (events, sword_purchases, purchases, guilds, dead_letters),",
-    "partitioned by dt, exactly once: the position is recovered from the committed file names on start.",
-    "",
-    "  --mode stream   (default) run until SIGINT/SIGTERM; roll files every SINK_ROLL_INTERVAL_MS;",
-    "                  metrics on SINK_METRICS_PORT (Prometheus text format) and in the log",
-    "  --mode batch    land everything up to the end of the log as of start, then exit 0",
-    "  --compact       merge each partition's small files into one (same exactly-once discipline)",
-    "  --no-register   do not register the tables with the query engine",
-    "",
-    "Environment (variable, default, meaning):",
-    ...rows,
-  ].join("\n");
-}
+const USAGE = [
+  "usage: npm run sink -- [--mode stream|batch] [--no-register]",
+  "       npm run sink -- --compact [--table NAME] [--dt YYYY-MM-DD]",
+  "",
+  "Lands the events topic as Parquet tables (events, sword_purchases, purchases, guilds, dead_letters),",
+  "partitioned by dt, exactly once: the position is recovered from the committed file names on start.",
+  "",
+  "  --mode stream   (default) run until SIGINT/SIGTERM; roll files every SINK_ROLL_INTERVAL_MS;",
+  "                  metrics on SINK_METRICS_PORT (Prometheus text format) and in the log",
+  "  --mode batch    land everything up to the end of the log as of start, then exit 0",
+  "  --compact       merge each partition's small files into one (same exactly-once discipline)",
+  "  --no-register   do not register the tables with the query engine",
+  "",
+  ...environmentHelp((v) => VARIABLES.includes(v) || v.startsWith("SINK_")),
+].join("\n");
 
 interface Args {
   mode: SinkMode;
@@ -44,41 +39,27 @@ interface Args {
   register: boolean;
 }
 
-function parseArgs(argv: string[]): Args | string {
+function parseArgs(argv: string[]): Args {
   const args: Args = { mode: "stream", compact: false, register: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => argv[++i] ?? "";
     if (a === "--mode") {
       const m = value();
-      if (m !== "stream" && m !== "batch") return `--mode must be stream or batch, got "${m}"`;
+      if (m !== "stream" && m !== "batch") throw new UsageError(`--mode must be stream or batch, got "${m}"`);
       args.mode = m;
     } else if (a === "--compact") args.compact = true;
     else if (a === "--table") args.table = value();
     else if (a === "--dt") args.dt = value();
     else if (a === "--no-register") args.register = false;
-    else return `unknown argument: ${a}`;
+    else throw new UsageError(`unknown argument: ${a}`);
   }
   return args;
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    process.stdout.write(usage() + "\n");
-    return 0;
-  }
   const args = parseArgs(argv);
-  if (typeof args === "string") {
-    process.stderr.write(`${args}\n\n${usage()}\n`);
-    return 2;
-  }
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    process.stderr.write(`bad configuration: ${describeError(error)}\n`);
-    return 2;
-  }
+  const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
   const transport = await createTransport(config.transport, logger);
   const storage = createStorage(config.storage);
@@ -124,11 +105,4 @@ async function sink(config: Config, mode: SinkMode, transport: Awaited<ReturnTyp
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    const config = error instanceof ConfigError;
-    process.stderr.write(`sink failed: ${describeError(error)}\n`);
-    process.exit(config ? 2 : 1);
-  },
-);
+runCli("sink", USAGE, main);

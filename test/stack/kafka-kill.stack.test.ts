@@ -5,19 +5,15 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { describe, it } from "node:test";
 import { startApi } from "../../src/api/server";
-import { loadConfig } from "../../src/config";
 import { parseEvent } from "../../src/events";
 import { silentLogger } from "../../src/logger";
 import type { LogRecord } from "../../src/transport";
 import { KafkaTransport } from "../../src/transport/kafka/kafka-transport";
 import { request } from "../api/helpers";
 import { readTopic } from "./kafka-topic";
-import { ensureStack, KAFKA_BROKERS, killService, stack } from "./stack";
+import { ensureStack, kafkaApiConfig, KAFKA_BROKERS, killService, stack } from "./stack";
 
 interface Answer {
   status: number;
@@ -42,17 +38,8 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
 describe("Kafka broker killed during load", () => {
   it("loses no request answered 200, answers the others with 503, and hangs on none", { timeout: 10 * 60_000 }, async (t) => {
     await ensureStack(["kafka"]);
-    const topic = `kill-${randomUUID().slice(0, 8)}`;
-    const config = loadConfig({
-      DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "kafka-kill-")),
-      PORT: "0",
-      API_HOST: "127.0.0.1",
-      LOG_LEVEL: "silent",
-      TRANSPORT: "kafka",
-      KAFKA_BROKERS: KAFKA_BROKERS.join(","),
-      EVENTS_TOPIC: topic,
-      TOPIC_PARTITIONS: "2",
-    });
+    const config = kafkaApiConfig("kill");
+    const topic = config.transport.topic;
     const api = await startApi(config, silentLogger);
     const answers: Answer[] = [];
     let phase: Answer["phase"] = "before";

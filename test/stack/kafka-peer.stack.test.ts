@@ -1,31 +1,17 @@
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { describe, it } from "node:test";
 import { startApi } from "../../src/api/server";
-import { loadConfig } from "../../src/config";
 import { parseEvent } from "../../src/events";
 import { silentLogger } from "../../src/logger";
 import { request } from "../api/helpers";
 import { kcatLines } from "./kafka-topic";
-import { ensureStack, KAFKA_BROKERS } from "./stack";
+import { ensureStack, kafkaApiConfig } from "./stack";
 
 describe("Kafka peer check", () => {
   it("events the API logs to Kafka read back with kcat as the documented event JSON", async () => {
     await ensureStack(["kafka"]);
-    const topic = `peer-${randomUUID().slice(0, 8)}`;
-    const config = loadConfig({
-      DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "kafka-peer-")),
-      PORT: "0",
-      API_HOST: "127.0.0.1",
-      LOG_LEVEL: "silent",
-      TRANSPORT: "kafka",
-      KAFKA_BROKERS: KAFKA_BROKERS.join(","),
-      EVENTS_TOPIC: topic,
-      TOPIC_PARTITIONS: "2",
-    });
+    const config = kafkaApiConfig("peer");
+    const topic = config.transport.topic;
     const api = await startApi(config, silentLogger);
     const sent = new Map<string, string>();
     try {

@@ -5,7 +5,10 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as os from "node:os";
 import { promisify } from "node:util";
+import { randomUUID } from "node:crypto";
+import { loadConfig, type Config } from "../../src/config";
 
 const run = promisify(execFile);
 
@@ -64,4 +67,18 @@ export async function killService(service: StackService): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${service} (pid ${pid}) survived SIGKILL`);
+}
+
+/** Configuration of an API on the stack's Kafka, on a fresh 2-partition topic `<prefix>-<random>` and a fresh data folder. */
+export function kafkaApiConfig(prefix: string): Config {
+  return loadConfig({
+    DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`)),
+    PORT: "0",
+    API_HOST: "127.0.0.1",
+    LOG_LEVEL: "silent",
+    TRANSPORT: "kafka",
+    KAFKA_BROKERS: KAFKA_BROKERS.join(","),
+    EVENTS_TOPIC: `${prefix}-${randomUUID().slice(0, 8)}`,
+    TOPIC_PARTITIONS: "2",
+  });
 }
