@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { isRetriable, StorageError } from "../errors";
 import type { Logger } from "../logger";
 import type { Storage } from "../storage";
+import { eachBounded } from "./bounded";
 import type { Faults } from "./faults";
 import { committedPath, fileName, SINK_TEMP_FOLDER, tempPath, type OffsetRange } from "./naming";
 import type { DuckdbParquetWriter, LocalFile, SealedStage } from "./parquet/duckdb-writer";
@@ -53,25 +54,28 @@ export async function commitBatch(
   }
 }
 
+/** Uploads (and renames) running at once: on HDFS each file is a few round trips, most of them waiting. */
+const STORAGE_CONCURRENCY = 4;
+
 async function uploadAndRename(ctx: CommitContext, built: LocalFile[], ranges: ReadonlyMap<number, OffsetRange>): Promise<CommitResult["files"]> {
   const { storage, faults } = ctx;
-  const staged = [];
-  for (const f of built) {
+  const staged = await eachBounded(built, STORAGE_CONCURRENCY, async (f) => {
     const range = rangeOf(ranges, f.partition);
     const data = await fs.readFile(f.localPath);
     const temp = tempPath(storage.root, SINK_TEMP_FOLDER, f.table.name, f.dt, range);
     await storage.writeFile(temp, data);
     faults("mid-upload");
-    staged.push({ file: f, range, temp, bytes: data.length, final: committedPath(storage.root, f.table.name, f.dt, range) });
-  }
+    return { file: f, range, temp, bytes: data.length, final: committedPath(storage.root, f.table.name, f.dt, range) };
+  });
   faults("after-upload");
-  // Renames last: the window in which some tables have the batch and others not is a few renames long.
-  for (const s of staged) {
+  // Renames only once every upload is done: the window in which some tables have the batch and
+  // others not is one round of renames long (recovery completes such a batch either way).
+  await eachBounded(staged, STORAGE_CONCURRENCY, async (s) => {
     const renamed = await storage.rename(s.temp, s.final);
     // The target exists: an earlier attempt committed this very file (same rows, same name).
     if (!renamed) await storage.delete(s.temp);
     faults("between-renames");
-  }
+  });
   faults("after-renames");
   return staged.map((s) => ({ table: s.file.table.name, dt: s.file.dt, path: s.final, range: s.range, rows: s.file.rows, bytes: s.bytes }));
 }

@@ -60,4 +60,12 @@ describe("compose/ and the Docker-less stack", () => {
     assert.equal(stack.get("hive.metastore.uri"), "thrift://127.0.0.1:9083");
     assert.equal(docker.get("hive.metastore.uri"), "thrift://metastore:9083");
   });
+
+  it("tunes HDFS the same way: the DataNode's block-completion retry delay", () => {
+    const key = "dfs.client.block.write.locateFollowingBlock.initial.delay.ms";
+    const mini = new RegExp(`"${key.replace(/\./g, "\\.")}",\\s*(\\d+)`).exec(read("scripts/stack/services/hdfs/MiniHdfs.java"))?.[1];
+    const docker = new RegExp(`HDFS-SITE\\.XML_${key.replace(/\./g, "\\.")}:\\s*"(\\d+)"`).exec(compose)?.[1];
+    assert.ok(mini, "MiniHdfs.java does not set it");
+    assert.equal(docker, mini);
+  });
 });

@@ -25,6 +25,10 @@ public class MiniHdfs {
     // A restart must not sit in safe mode waiting for an extension period.
     conf.setInt("dfs.namenode.safemode.extension", 0);
     conf.setBoolean("dfs.namenode.datanode.registration.ip-hostname-check", false);
+    // Closing a file asks the NameNode to complete its last block; the first ask usually comes before
+    // the DataNode reported the block, and the client then sleeps this long (default 400 ms, doubling).
+    // WebHDFS writes run that client inside the DataNode, so every small file cost ~420 ms.
+    conf.setInt("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", 10);
 
     MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf, base)
         .nameNodePort(Integer.parseInt(args[1]))
