@@ -16,7 +16,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createApp, GuildBook, loadCatalog, startApi, systemClock, type PublisherStats } from "../src/api";
+import { createApp, createHttpServer, GuildBook, loadCatalog, startApi, systemClock, type PublisherStats } from "../src/api";
 import { randomUUID } from "node:crypto";
 import { loadConfig } from "../src/config";
 import { createLogger } from "../src/logger";
@@ -198,7 +198,7 @@ function noLogServer(): http.Server {
     newId: randomUUID,
     maxNameLength: config.api.maxNameLength,
   });
-  return http.createServer(app);
+  return createHttpServer(app);
 }
 
 if (require.main === module && process.argv[2] === "--serve") {

@@ -1,6 +1,7 @@
 export { startApi, startApiOn } from "./server";
 export type { ApiServer, StartOptions } from "./server";
 export { createApp } from "./app";
+export { createHttpServer } from "./http-server";
 export type { AppDeps, EventPublisher } from "./app";
 export { BatchingPublisher } from "./publisher";
 export type { PublisherOptions, PublisherStats } from "./publisher";

@@ -3,7 +3,6 @@
  * Used by `npm run api`, `npm start`, the load simulator, the notebooks and the tests.
  */
 import { randomUUID } from "node:crypto";
-import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ApiConfig, Config } from "../config";
 import type { Logger } from "../logger";
@@ -12,7 +11,7 @@ import { createApp } from "./app";
 import { loadCatalog } from "./catalog";
 import { systemClock, type Clock } from "./clock";
 import { GuildBook, type Reservation } from "./guild-book";
-import { answerClientError, MAX_HEADER_BYTES } from "./limits";
+import { createHttpServer } from "./http-server";
 import { MembershipStore } from "./membership-store";
 import { BatchingPublisher, type PublisherStats } from "./publisher";
 
@@ -79,8 +78,7 @@ export async function startApiOn(options: StartOptions): Promise<ApiServer> {
   });
   // 3. HTTP server.
   const app = createApp({ catalog, publisher, membership, logger: log, clock, newId: options.newId ?? randomUUID, maxNameLength: api.maxNameLength });
-  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
-  server.on("clientError", answerClientError);
+  const server = createHttpServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(api.port, api.host, () => resolve());
