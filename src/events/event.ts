@@ -1,7 +1,7 @@
 /**
  * The in-memory shape of a valid event, keyed by column name, and its JSON wire form.
  */
-import { EVENT_DEFS, fieldsOf, SCHEMA_VERSION, type EventType, type Outcome } from "./contract";
+import { EVENT_DEFS, EVENT_TYPES, fieldsOf, SCHEMA_VERSION, type EventType, type Outcome } from "./contract";
 
 /** A valid event, keyed by column name. Timestamps are epoch milliseconds (UTC). */
 export interface GameEvent {
@@ -23,17 +23,32 @@ export interface GameEvent {
   tot_guild_member_cnt?: number | null;
 }
 
-/** Serialises an event to its wire JSON (header keys as the reference logged them, ISO timestamp). */
+/**
+ * Serialises an event to its wire JSON (header keys as the reference logged them, ISO timestamp).
+ * Written field by field from a per-type list of pre-quoted keys: the API calls this once per
+ * request, and building an intermediate object with keys like "User-Agent" showed up in its profile.
+ */
 export function toWire(event: GameEvent): string {
-  const out: Record<string, unknown> = {};
   const values = event as unknown as Record<string, unknown>;
-  for (const f of fieldsOf(event.event_type)) {
+  let json = "";
+  for (const f of WIRE_FIELDS[event.event_type]) {
     const value = values[f.column];
     if (value === undefined) continue;
-    out[f.json] = f.type === "timestamp" && typeof value === "number" ? new Date(value).toISOString() : value;
+    json += (json === "" ? "{" : ",") + f.key + ":" + JSON.stringify(f.timestamp && typeof value === "number" ? new Date(value).toISOString() : value);
   }
-  return JSON.stringify(out);
+  return json === "" ? "{}" : json + "}";
 }
+
+interface WireField {
+  column: string;
+  /** The JSON key, already quoted. */
+  key: string;
+  timestamp: boolean;
+}
+
+const WIRE_FIELDS = Object.fromEntries(
+  EVENT_TYPES.map((type) => [type, fieldsOf(type).map((f): WireField => ({ column: f.column, key: JSON.stringify(f.json), timestamp: f.type === "timestamp" }))]),
+) as unknown as Record<EventType, readonly WireField[]>;
 
 /** Fields the API supplies for a new event; the rest of the envelope is filled in here. */
 export interface NewEvent {

@@ -24,6 +24,24 @@ describe("event contract", () => {
     assert.equal(wire.schema_version, 1);
   });
 
+  it("writes the contract's fields in contract order, escaped as JSON", () => {
+    const guild = buildEvent({
+      ...base,
+      event_type: "join_guild",
+      headers: { host: "h", userAgent: 'ua "quoted" \\ \u2028' },
+      payload: { guild_name: "house_stark", guild_member_cnt: 1, tot_guild_member_cnt: 2 },
+    });
+    assert.equal(
+      toWire(guild),
+      '{"event_id":"e-1","event_type":"join_guild","schema_version":1,"timestamp":"2026-11-27T12:00:00.123Z",' +
+        '"player_id":"user1.comcast.com","Host":"h","User-Agent":"ua \\"quoted\\" \\\\ \u2028","Accept":null,"outcome":"ok",' +
+        '"status":200,"reason":null,"guild_name":"house_stark","guild_member_cnt":1,"tot_guild_member_cnt":2}',
+    );
+    assert.deepEqual(Object.keys(JSON.parse(toWire(buildEvent({ ...base, event_type: "default" })))), [
+      "event_id", "event_type", "schema_version", "timestamp", "player_id", "Host", "User-Agent", "Accept", "outcome", "status", "reason",
+    ]);
+  });
+
   it("parses what it writes back into the same event", () => {
     const event = sword();
     const parsed = parseEvent(toWire(event));
