@@ -45,6 +45,8 @@ export class WebHdfsStorage implements Storage {
   private readonly hdfsUri: string;
   private readonly timeoutMs: number;
   private readonly dataTimeoutMs: number;
+  /** Folders this client made (rename targets' parents), to skip a MKDIRS round trip per rename. */
+  private readonly madeFolders = new Set<string>();
 
   constructor(private readonly options: WebHdfsOptions) {
     this.root = options.root;
@@ -77,11 +79,18 @@ export class WebHdfsStorage implements Storage {
   }
 
   async rename(from: string, to: string): Promise<boolean> {
-    await this.mkdirs(path.posix.dirname(to));
+    // HDFS renames into existing folders only. Folders made here are remembered (the sink renames into
+    // the same dt folder all day); a folder deleted behind our back shows up as NotFound: make it again.
+    const parent = path.posix.dirname(to);
+    const known = this.madeFolders.has(parent);
+    if (!known) await this.mkdirs(parent);
+    this.madeFolders.add(parent);
     try {
       await this.call("PUT", from, "RENAME", { destination: to, renameoptions: "NONE" }, {}, [200]);
       return true;
     } catch (error) {
+      this.madeFolders.delete(parent);
+      if (known && error instanceof NotFoundInStorageError) return this.rename(from, to);
       if (error instanceof NotFoundInStorageError) throw new NotFoundInStorageError(from, { cause: error });
       // rename2 refuses an existing target with FileAlreadyExistsException, or with a plain
       // IOException when a file meets a folder: either way the target is there.
@@ -123,6 +132,7 @@ export class WebHdfsStorage implements Storage {
   }
 
   async delete(file: string): Promise<boolean> {
+    for (const dir of this.madeFolders) if (dir === file || dir.startsWith(`${file}/`)) this.madeFolders.delete(dir);
     const response = await this.call("DELETE", file, "DELETE", { recursive: "true" }, {}, [200]);
     return (await this.json<{ boolean: boolean }>(response, "DELETE", file)).boolean;
   }

@@ -59,6 +59,15 @@ export function runStorageContract(name: string, fixture: StorageFixture): void 
       assert.equal((await storage.readFile(at("final", "dt=2026-01-02", "t+0+1+2.parquet"))).toString(), "payload");
     });
 
+    it("renames into a folder again after that folder was deleted", async () => {
+      await storage.writeFile(at("again", "a"), "first");
+      assert.equal(await storage.rename(at("again", "a"), at("again-final", "dt=2026-01-03", "a")), true);
+      await storage.delete(at("again-final"));
+      await storage.writeFile(at("again", "b"), "second");
+      assert.equal(await storage.rename(at("again", "b"), at("again-final", "dt=2026-01-03", "b")), true);
+      assert.equal((await storage.readFile(at("again-final", "dt=2026-01-03", "b"))).toString(), "second");
+    });
+
     it("refuses to rename onto an existing file and changes nothing", async () => {
       await storage.writeFile(at("r", "from"), "new");
       await storage.writeFile(at("r", "to"), "old");
