@@ -20,6 +20,11 @@ export interface RoutedRecord {
   row: Row;
   /** The message as UTF-8 text (the raw_event column). */
   raw: string;
+  /**
+   * True for a valid event: every string value of `row` was parsed from `raw`, so when `raw` holds
+   * no backslash (no JSON escapes) each of them is a substring of it.
+   */
+  valuesFromRaw: boolean;
 }
 
 export interface RouteOptions {
@@ -33,7 +38,13 @@ const DEAD_LETTER_ONLY: readonly TableDef[] = Object.freeze([DEAD_LETTER_TABLE])
 
 /** Routes one record; never throws. An invalid record goes to dead_letters only. */
 export function routeRecord(record: LogRecord, options: RouteOptions): RoutedRecord {
-  const parsed = parseEvent(record.value, options.maxMessageBytes);
+  if (record.value.length > options.maxMessageBytes) {
+    const oversized = parseEvent(record.value, options.maxMessageBytes);
+    if (!oversized.ok) return deadLetter(record, oversized.reason, oversized.detail, options.ingestedAt);
+  }
+  // Decoded once, for parsing and for raw_event.
+  const raw = record.value.toString("utf8");
+  const parsed = parseEvent(raw);
   if (!parsed.ok) return deadLetter(record, parsed.reason, parsed.detail, options.ingestedAt);
   const event = parsed.event;
   // parseEvent accepts any finite number; dates outside years 0000-9999 cannot name a dt folder.
@@ -45,7 +56,7 @@ export function routeRecord(record: LogRecord, options: RouteOptions): RoutedRec
   row.kafka_offset = record.offset;
   row.ingested_at = options.ingestedAt;
   const tables = EVENT_TABLES.filter((t) => t.accepts(event));
-  return { tables, dt: dtOf(event.timestamp), row, raw: record.value.toString("utf8") };
+  return { tables, dt: dtOf(event.timestamp), row, raw, valuesFromRaw: true };
 }
 
 /**
@@ -63,7 +74,7 @@ export function deadLetter(record: LogRecord, reason: DeadLetterReason, detail: 
     ingested_at: ingestedAt,
   };
   const ts = isWritableTimestamp(record.timestamp) ? record.timestamp : 0;
-  return { tables: DEAD_LETTER_ONLY, dt: dtOf(ts), row, raw: record.value.toString("utf8") };
+  return { tables: DEAD_LETTER_ONLY, dt: dtOf(ts), row, raw: record.value.toString("utf8"), valuesFromRaw: false };
 }
 
 /** The row `table` stores for a routed record: its columns, in contract order, NULL when absent. */

@@ -4,7 +4,8 @@
  * Chosen over the pure-JS writers after bench/parquet-writers.ts (see bench/RESULTS.md).
  *
  * Two staging tables alternate: `seal()` switches appends to the other one, so the JS thread
- * keeps parsing the next batch while DuckDB's own threads encode and compress the sealed one.
+ * keeps parsing the next batch while DuckDB encodes and compresses the sealed one (on the libuv
+ * thread that runs the query).
  */
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from "@duckdb/node-api";
 import * as fs from "node:fs";
@@ -12,7 +13,8 @@ import * as path from "node:path";
 import type { TableDef } from "../../events";
 import { StorageError } from "../../errors";
 import type { RoutedRecord } from "../route";
-import { ident, literal, stageDdl, tableSelect } from "./schema";
+import { canPackPlain, ident, literal, packJson, packPlain, RAW_COLUMN, stageDdl, stageLayout, tableSelect, type StageLayout } from "./schema";
+import { StageRows } from "./stage-rows";
 
 export type Compression = "zstd" | "snappy";
 
@@ -22,6 +24,10 @@ export interface ParquetWriterOptions {
   compression?: Compression;
   /** DuckDB memory limit, e.g. "256MB"; staged rows past it spill to tmpDir. */
   memoryLimit?: string;
+  /**
+   * DuckDB worker threads (default 1). Each COPY writes one row group, which one thread encodes;
+   * with 2, the query's own thread spun waiting for the worker and the COPYs cost ~2x the CPU.
+   */
   threads?: number;
 }
 
@@ -40,14 +46,8 @@ export interface SealedStage {
   readonly records: number;
 }
 
-/** Lone UTF-16 surrogates (JSON.stringify escapes them as \udXXX) are not valid UTF-8 text: replace them. */
-function canonicalJson(row: Record<string, unknown>): string {
-  const json = JSON.stringify(row);
-  if (!json.includes("\\ud")) return json;
-  const clean: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) clean[k] = typeof v === "string" ? (v as unknown as { toWellFormed(): string }).toWellFormed() : v;
-  return JSON.stringify(clean);
-}
+/** A message text without backslashes or packing separators: its parsed strings can be packed plain. */
+const UNPLAIN_RAW = /[\\\u001e\u001f]/;
 
 interface Stage {
   name: string;
@@ -59,17 +59,25 @@ export class DuckdbParquetWriter {
   private readonly bits = new Map<string, number>();
   private active: Stage;
   private sealed: Stage | null = null;
+  private readonly rows: StageRows;
+  /** dt values by their index in the stage's __dt column. */
+  private readonly dts: string[] = [];
+  private readonly dtIndex = new Map<string, number>();
+  private readonly strings: (string | null)[];
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly appendCon: DuckDBConnection,
     private readonly copyCon: DuckDBConnection,
     private readonly tables: readonly TableDef[],
+    private readonly layout: StageLayout,
     private readonly stages: [Stage, Stage],
     private readonly compression: Compression,
   ) {
     tables.forEach((t, i) => this.bits.set(t.name, 1 << i));
     this.active = stages[0];
+    this.rows = new StageRows(layout.numbers.length);
+    this.strings = new Array(layout.strings.length).fill(null);
   }
 
   /** Opens an in-memory DuckDB with two staging tables for the union of `tables`' columns. */
@@ -78,16 +86,18 @@ export class DuckdbParquetWriter {
     const instance = await DuckDBInstance.create(":memory:", {
       memory_limit: options.memoryLimit ?? "192MB",
       temp_directory: path.join(options.tmpDir, "duckdb-spill"),
-      threads: String(options.threads ?? 2),
+      threads: String(options.threads ?? 1),
     });
+    const layout = stageLayout(tables);
+    if (!layout.numbers.includes("kafka_partition")) throw new StorageError("every table needs a kafka_partition column");
     const appendCon = await instance.connect();
     const copyCon = await instance.connect();
     const stages: [Stage, Stage] = [{ name: "stage_a", appender: null, records: 0 }, { name: "stage_b", appender: null, records: 0 }];
     for (const s of stages) {
-      await appendCon.run(stageDdl(s.name));
+      await appendCon.run(stageDdl(s.name, layout));
       s.appender = await appendCon.createAppender(s.name);
     }
-    return new DuckdbParquetWriter(instance, appendCon, copyCon, tables, stages, options.compression ?? "zstd");
+    return new DuckdbParquetWriter(instance, appendCon, copyCon, tables, layout, stages, options.compression ?? "zstd");
   }
 
   /** Records staged in the active stage. */
@@ -95,25 +105,38 @@ export class DuckdbParquetWriter {
     return this.active.records;
   }
 
-  /** Stages one routed record (synchronous: DuckDB's appender buffers it). */
+  /** Stages one routed record (synchronous: gathered here, appended to DuckDB a chunk at a time). */
   add(routed: RoutedRecord): void {
-    const appender = this.active.appender!;
+    const { strings, numbers } = this.layout;
+    const rows = this.rows;
+    const i = rows.size++;
     let mask = 0;
     for (const t of routed.tables) mask |= this.bits.get(t.name) ?? 0;
-    appender.appendVarchar(canonicalJson(routed.row));
-    appender.appendVarchar(routed.raw);
-    appender.appendInteger(routed.row.kafka_partition as number);
-    appender.appendInteger(mask);
-    appender.appendVarchar(routed.dt);
-    appender.endRow();
+    const values = this.strings;
+    for (let s = 0; s < strings.length; s++) {
+      const v = strings[s] === RAW_COLUMN ? routed.raw : routed.row[strings[s]];
+      values[s] = typeof v === "string" ? v : null;
+    }
+    const plain = routed.valuesFromRaw ? !UNPLAIN_RAW.test(routed.raw) : canPackPlain(values);
+    rows.texts[i] = plain ? packPlain(values) : packJson(values);
+    rows.json[i] = !plain;
+    rows.masks[i] = mask;
+    rows.dts[i] = this.dtNumber(routed.dt);
+    for (let n = 0; n < numbers.length; n++) {
+      const v = routed.row[numbers[n]];
+      // NaN stands for NULL: TRY_CAST makes it NULL again (schema.ts).
+      rows.numbers[n][i] = typeof v === "number" ? v : NaN;
+    }
     this.active.records++;
+    if (rows.full) rows.appendTo(this.active.appender!);
   }
 
   /** Switches appends to the other stage and returns the sealed one. Only one stage may be sealed at a time. */
   seal(): SealedStage {
     if (this.sealed) throw new StorageError("a sealed batch is still being written");
     const stage = this.active;
-    stage.appender!.closeSync(); // flushes buffered rows into the table
+    this.rows.appendTo(stage.appender!);
+    stage.appender!.closeSync(); // flushes appended chunks into the table
     stage.appender = null;
     this.sealed = stage;
     this.active = this.stages[0] === stage ? this.stages[1] : this.stages[0];
@@ -133,7 +156,8 @@ export class DuckdbParquetWriter {
         `SELECT __mask, kafka_partition, __dt, count(*)::INTEGER FROM ${ident(stage.name)} GROUP BY ALL`,
       );
       const counts = new Map<string, number>();
-      for (const [mask, partition, dt, rows] of groups.getRows() as [number, number, string, number][]) {
+      for (const [mask, partition, dtNumber, rows] of groups.getRows() as [number, number, number, number][]) {
+        const dt = this.dts[dtNumber];
         for (const table of this.tables) {
           if ((mask & this.bits.get(table.name)!) === 0) continue;
           const key = `${table.name}\u0000${partition}\u0000${dt}`;
@@ -146,8 +170,8 @@ export class DuckdbParquetWriter {
         const partition = Number(p);
         const localPath = path.join(dir, table.name, `dt=${dt}`, name(partition));
         fs.mkdirSync(path.dirname(localPath), { recursive: true });
-        const where = `(__mask & ${this.bits.get(table.name)}) <> 0 AND kafka_partition = ${partition} AND __dt = ${literal(dt)}`;
-        await this.copy(tableSelect(table, stage.name, where), localPath);
+        const where = `(__mask & ${this.bits.get(table.name)}) <> 0 AND kafka_partition = ${partition} AND __dt = ${this.dtIndex.get(dt)}`;
+        await this.copy(tableSelect(table, stage.name, where, this.layout), localPath);
         files.push({ table, dt, partition, rows, localPath });
       }
       return files;
@@ -160,6 +184,7 @@ export class DuckdbParquetWriter {
   async discard(): Promise<void> {
     if (this.sealed) await this.release(this.sealed);
     const stage = this.active;
+    this.rows.clear();
     stage.appender!.closeSync();
     await this.appendCon.run(`TRUNCATE ${ident(stage.name)}`);
     stage.appender = await this.appendCon.createAppender(stage.name);
@@ -185,6 +210,15 @@ export class DuckdbParquetWriter {
     this.appendCon.closeSync();
     this.copyCon.closeSync();
     this.instance.closeSync();
+  }
+
+  private dtNumber(dt: string): number {
+    let n = this.dtIndex.get(dt);
+    if (n === undefined) {
+      n = this.dts.push(dt) - 1;
+      this.dtIndex.set(dt, n);
+    }
+    return n;
   }
 
   private async release(stage: Stage): Promise<void> {

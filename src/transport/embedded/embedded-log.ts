@@ -164,9 +164,8 @@ class PollingSubscription implements Subscription {
       for (const [partition, first] of this.store.firstOffsets(topic)) {
         if (this.stopped) break;
         const from = positions.get(partition) ?? this.options.from.get(partition) ?? first;
-        const rows = this.store.read(topic, partition, from, maxBatch);
-        if (rows.length === 0) continue;
-        const records: LogRecord[] = rows.map((r) => ({ ...r, topic, value: Buffer.from(r.value) }));
+        const records: LogRecord[] = this.store.read(topic, partition, from, maxBatch);
+        if (records.length === 0) continue;
         await onBatch(records);
         positions.set(partition, records[records.length - 1].offset + 1);
         delivered += records.length;

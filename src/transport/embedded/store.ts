@@ -9,6 +9,7 @@
 import Database from "better-sqlite3";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { splitRead } from "./split-read";
 
 export interface StoredMessage {
   key: string | null;
@@ -16,9 +17,14 @@ export interface StoredMessage {
   timestamp: number;
 }
 
-export interface StoredRecord extends StoredMessage {
+/** A record as read back: its value is a view into the buffer that holds the whole read. */
+export interface StoredRecord {
+  topic: string;
   partition: number;
   offset: number;
+  key: string | null;
+  value: Buffer;
+  timestamp: number;
 }
 
 const SCHEMA = `
@@ -54,9 +60,17 @@ export class LogStore {
     this.head = db.prepare("SELECT next_offset FROM heads WHERE topic = ? AND partition = ?").pluck();
     this.setHead = db.prepare("UPDATE heads SET next_offset = ? WHERE topic = ? AND partition = ?");
     this.topic = db.prepare("SELECT partitions FROM topics WHERE name = ?").pluck();
-    this.select = db.prepare(
-      "SELECT partition, offset, key, value, ts AS timestamp FROM records WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?",
-    );
+    // One row per read, not one per record: the values back to back in one BLOB (one buffer for
+    // better-sqlite3 to allocate instead of thousands), the offsets, timestamps and byte lengths as one
+    // string, the keys as a JSON array. All aggregates of a query see the rows in the same order.
+    // Cuts the read from ~8 to ~2 CPU-us per record (bench/RESULTS.md, sink section).
+    this.select = db
+      .prepare(
+        "SELECT count(*), group_concat(offset || ',' || ts || ',' || octet_length(value), ','), CAST(group_concat(value, '') AS BLOB), " +
+          "count(key), json_group_array(key) " +
+          "FROM (SELECT offset, ts, key, value FROM records WHERE topic = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?)",
+      )
+      .raw(true);
   }
 
   /** Creates the topic with `partitions` partitions unless it exists; returns its partition count. */
@@ -89,8 +103,11 @@ export class LogStore {
     }).immediate();
   }
 
+  /** Up to `limit` records of one partition from offset `from` on, in offset order. */
   read(topic: string, partition: number, from: number, limit: number): StoredRecord[] {
-    return this.select.all(topic, partition, from, limit) as StoredRecord[];
+    const [count, meta, values, keyCount, keys] = this.select.get(topic, partition, from, limit) as [number, string | null, Buffer | null, number, string];
+    if (count === 0) return [];
+    return splitRead(topic, partition, { meta: meta!, values: values ?? Buffer.alloc(0), keys: keyCount > 0 ? (JSON.parse(keys) as (string | null)[]) : null });
   }
 
   heads(topic: string): Map<number, number> {
