@@ -2,7 +2,7 @@
  * The one place where errors become HTTP answers. Every answer is JSON:
  * {"ok": false, "error": <code>, "message": ..., "event_id"?: ...}.
  */
-import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { ErrorRequestHandler, RequestHandler, Response } from "express";
 import { BackpressureError, GameRuleError, RequestRefusedError, TransportError, ValidationError, describeError } from "../errors";
 import type { Logger } from "../logger";
 import { sendJson } from "./send-json";
@@ -34,14 +34,17 @@ export const unknownRoute: RequestHandler = (req, _res, next) => {
 };
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error, _req, res, _next) => {
-    const answer = httpAnswer(error);
-    if (answer.status === 500) logger.error("request failed", { error: describeError(error) });
-    if (answer.status === 503) res.set("Retry-After", error instanceof BackpressureError ? "1" : "5");
-    // The body of a refused request was never read: do not reuse the connection.
-    if (answer.status === 413) res.set("Connection", "close");
-    const eventId = res.locals.eventId as string | undefined;
-    const logged = eventId !== undefined && answer.status < 500;
-    sendJson(res, answer.status, { ok: false, error: answer.code, message: answer.message, ...(logged ? { event_id: eventId } : {}) });
-  };
+  return (error, _req, res, _next) => sendError(res, error, logger);
+}
+
+/** Answers `error` as JSON; the error middleware and the game's own refusals both end here. */
+export function sendError(res: Response, error: unknown, logger: Logger): void {
+  const answer = httpAnswer(error);
+  if (answer.status === 500) logger.error("request failed", { error: describeError(error) });
+  if (answer.status === 503) res.setHeader("Retry-After", error instanceof BackpressureError ? "1" : "5");
+  // The body of a refused request was never read: do not reuse the connection.
+  if (answer.status === 413) res.setHeader("Connection", "close");
+  const eventId = res.locals.eventId as string | undefined;
+  const logged = eventId !== undefined && answer.status < 500;
+  sendJson(res, answer.status, { ok: false, error: answer.code, message: answer.message, ...(logged ? { event_id: eventId } : {}) });
 }
