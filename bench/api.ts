@@ -121,12 +121,13 @@ function printReport(rows: Row[], options: Options, apiStats: unknown): void {
   process.stdout.write(lines.join("\n") + "\n");
 }
 
-/** How the one-batch-in-flight publisher behaved over the api rounds. */
+/** How the publisher behaved over the api rounds. */
 function publisherLine(stats: PublisherStats | undefined, seconds: number): string {
   if (!stats || stats.batches === 0) return "API publisher: no statistics";
-  const busy = (100 * stats.flightMs) / (seconds * 1000);
+  const busy = (100 * stats.busyMs) / (seconds * 1000);
   return `API publisher: ${stats.events} events in ${stats.batches} batches (mean ${(stats.events / stats.batches).toFixed(1)}, largest ${stats.largestBatch}), ` +
-    `mean flight ${(stats.flightMs / stats.batches).toFixed(1)} ms, a batch in flight ${busy.toFixed(0)}% of the api rounds' time, ${stats.failedBatches} failed`;
+    `mean flight ${(stats.flightMs / stats.batches).toFixed(1)} ms, at least one batch in flight ${busy.toFixed(0)}% of the api rounds' time, ` +
+    `at most ${stats.mostInFlight} at once, ${stats.failedBatches} failed`;
 }
 
 // ---- child processes ------------------------------------------------------------------------

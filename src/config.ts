@@ -23,6 +23,8 @@ export interface PublishConfig {
   /** How long the first request of a batch waits for others before the batch is sent. */
   lingerMs: number;
   maxBatch: number;
+  /** Batches in flight at once; batches in flight never share a player. */
+  maxInFlight: number;
   /** Requests waiting or in flight beyond this are refused with 503 (backpressure). */
   maxQueue: number;
   /** A request whose event is not acknowledged within this bound gets 503. */
@@ -127,6 +129,7 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = [
   { variable: "MAX_NAME_LENGTH", default: "64", meaning: "Longest item or guild name accepted." },
   { variable: "PUBLISH_LINGER_MS", default: "2", meaning: "How long a batch waits for more events before it is sent." },
   { variable: "PUBLISH_MAX_BATCH", default: "1000", meaning: "Most events per batch sent to the log." },
+  { variable: "PUBLISH_MAX_IN_FLIGHT", default: "4", meaning: "Batches in flight at once (on Kafka, one idempotent producer each); batches in flight never share a player." },
   { variable: "PUBLISH_MAX_QUEUE", default: "10000", meaning: "Events waiting or in flight before requests are refused with 503." },
   { variable: "PUBLISH_TIMEOUT_MS", default: "5000", meaning: "Bound on waiting for the log: past it, the request gets 503." },
   { variable: "STORAGE", default: "local (real: hdfs)", meaning: "Where tables are written: `local` disk or `hdfs` through WebHDFS." },
@@ -219,6 +222,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       publish: {
         lingerMs: int(env, "PUBLISH_LINGER_MS", 2),
         maxBatch: int(env, "PUBLISH_MAX_BATCH", 1000, 1),
+        maxInFlight: int(env, "PUBLISH_MAX_IN_FLIGHT", 4, 1),
         maxQueue: int(env, "PUBLISH_MAX_QUEUE", 10000, 1),
         timeoutMs: int(env, "PUBLISH_TIMEOUT_MS", 5000, 1),
       },

@@ -4,8 +4,15 @@
  * embedded log pays one fsync per append), so per-request sends would cap throughput.
  *
  * Rules (pure logic over a LogProducer and a Clock; unit tested with fakes):
- * - a batch leaves after `lingerMs`, or at once when `maxBatch` events wait; one batch is in
- *   flight at a time, and whatever queued meanwhile leaves as soon as it lands;
+ * - a batch leaves after `lingerMs`, or at once when `maxBatch` events wait; up to `maxInFlight`
+ *   batches fly at once, and whatever queued while all were in flight leaves as soon as one lands;
+ * - batches in flight never share a key (player): an event whose key is in flight waits for that
+ *   batch to land. So one player's events reach the log in order, and a player's tentative state
+ *   changes can be undone newest first, whatever order the log acknowledges batches in and
+ *   whatever the transport does with a batch sent after a failed one. (Why not rely on Kafka's
+ *   ordering of pipelined requests: kafkajs' idempotent producer sends one request per broker at a
+ *   time anyway (a per-broker mutex, KIP-98's max.in.flight=1), so overlapping flights need
+ *   separate producers, and separate producers do not order against each other.)
  * - at most `maxQueue` events wait or fly: beyond that publish() fails with BackpressureError;
  * - a request waits at most `timeoutMs`: then it fails with PublishTimeoutError;
  * - every event's fate (stored or lost) is reported exactly once through `onFate`, before the
@@ -24,6 +31,8 @@ export interface PublisherOptions<T> {
   topic: string;
   lingerMs: number;
   maxBatch: number;
+  /** Batches in flight at once (1 = one at a time). */
+  maxInFlight: number;
   maxQueue: number;
   timeoutMs: number;
   clock: Clock;
@@ -36,14 +45,19 @@ export interface PublisherStats {
   events: number;
   failedBatches: number;
   largestBatch: number;
-  /** Total time batches spent in flight (ms), to see how much the one-in-flight rule costs. */
+  /** Total time batches spent in flight (ms), summed over batches. */
   flightMs: number;
+  /** Time at least one batch was in flight (ms). */
+  busyMs: number;
+  /** Most batches in flight at once. */
+  mostInFlight: number;
   queued: number;
   inFlight: number;
 }
 
 interface Entry<T> {
   message: OutgoingMessage;
+  key: string;
   tag: T | undefined;
   answered: boolean;
   resolve: () => void;
@@ -53,11 +67,16 @@ interface Entry<T> {
 
 export class BatchingPublisher<T = unknown> {
   private queue: Entry<T>[] = [];
-  private flying: Entry<T>[] | null = null;
+  /** Batches in flight, in the order they were sent. */
+  private flights = new Set<Entry<T>[]>();
+  /** Keys with an event in flight, and how many. */
+  private flyingKeys = new Map<string, number>();
+  private flyingEvents = 0;
+  private busySince = 0;
   private linger: TimerHandle | null = null;
   private closing = false;
   private idleWaiters: (() => void)[] = [];
-  private readonly counters = { batches: 0, events: 0, failedBatches: 0, largestBatch: 0, flightMs: 0 };
+  private readonly counters = { batches: 0, events: 0, failedBatches: 0, largestBatch: 0, flightMs: 0, busyMs: 0, mostInFlight: 0 };
 
   constructor(private readonly options: PublisherOptions<T>) {}
 
@@ -68,7 +87,7 @@ export class BatchingPublisher<T = unknown> {
       return this.refuse(tag, new BackpressureError(`more than ${this.options.maxQueue} events are waiting for the log`));
     }
     return new Promise<void>((resolve, reject) => {
-      const entry: Entry<T> = { message, tag, answered: false, resolve, reject, deadline: null };
+      const entry: Entry<T> = { message, key: message.key ?? "", tag, answered: false, resolve, reject, deadline: null };
       entry.deadline = this.options.clock.after(this.options.timeoutMs, () => this.expire(entry));
       this.queue.push(entry);
       this.schedule();
@@ -77,11 +96,11 @@ export class BatchingPublisher<T = unknown> {
 
   /** Events waiting or in flight. */
   pending(): number {
-    return this.queue.length + (this.flying?.length ?? 0);
+    return this.queue.length + this.flyingEvents;
   }
 
   stats(): PublisherStats {
-    return { ...this.counters, queued: this.queue.length, inFlight: this.flying?.length ?? 0 };
+    return { ...this.counters, queued: this.queue.length, inFlight: this.flyingEvents };
   }
 
   /** Refuses new events, sends what was accepted, and resolves once every request is answered. */
@@ -98,19 +117,44 @@ export class BatchingPublisher<T = unknown> {
   }
 
   private schedule(): void {
-    if (this.flying) return; // the queue leaves when the batch in flight lands
+    if (this.flights.size >= this.options.maxInFlight) return; // the queue leaves when a batch lands
     if (this.queue.length >= this.options.maxBatch || this.closing) return this.flush();
     if (!this.linger) this.linger = this.options.clock.after(this.options.lingerMs, () => this.flush());
   }
 
+  /** Sends batches while a flight is free and the queue holds events whose key is not in flight. */
   private flush(): void {
     this.linger?.cancel();
     this.linger = null;
-    if (this.flying || this.queue.length === 0) return;
-    const batch = this.queue.splice(0, this.options.maxBatch);
-    this.flying = batch;
+    while (this.flights.size < this.options.maxInFlight && this.queue.length > 0) {
+      const batch = this.takeBatch();
+      if (batch.length === 0) return; // every waiting key is in flight
+      this.launch(batch);
+    }
+  }
+
+  /** Takes up to maxBatch queued events, in queue order, skipping keys in flight. */
+  private takeBatch(): Entry<T>[] {
+    if (this.flyingKeys.size === 0 && this.queue.length <= this.options.maxBatch) return this.queue.splice(0);
+    const batch: Entry<T>[] = [];
+    const rest: Entry<T>[] = [];
+    for (const entry of this.queue) {
+      if (batch.length < this.options.maxBatch && !this.flyingKeys.has(entry.key)) batch.push(entry);
+      else rest.push(entry);
+    }
+    // A key cut off by maxBatch must not fly in two batches: keep its later events queued.
+    this.queue = rest;
+    return batch;
+  }
+
+  private launch(batch: Entry<T>[]): void {
+    if (this.flights.size === 0) this.busySince = this.options.clock.now();
+    this.flights.add(batch);
+    for (const entry of batch) this.flyingKeys.set(entry.key, (this.flyingKeys.get(entry.key) ?? 0) + 1);
+    this.flyingEvents += batch.length;
     this.counters.batches++;
     this.counters.largestBatch = Math.max(this.counters.largestBatch, batch.length);
+    this.counters.mostInFlight = Math.max(this.counters.mostInFlight, this.flights.size);
     const started = this.options.clock.now();
     let sent: Promise<void>;
     try {
@@ -125,14 +169,23 @@ export class BatchingPublisher<T = unknown> {
   }
 
   private landed(batch: Entry<T>[], started: number, error: unknown): void {
-    this.flying = null;
-    this.counters.flightMs += this.options.clock.now() - started;
+    const now = this.options.clock.now();
+    this.flights.delete(batch);
+    for (const entry of batch) {
+      const left = this.flyingKeys.get(entry.key)! - 1;
+      if (left === 0) this.flyingKeys.delete(entry.key);
+      else this.flyingKeys.set(entry.key, left);
+    }
+    this.flyingEvents -= batch.length;
+    this.counters.flightMs += now - started;
+    if (this.flights.size === 0) this.counters.busyMs += now - this.busySince;
     if (error === null) {
       this.counters.events += batch.length;
       this.reportFate(tagsOf(batch), []);
       for (const entry of batch) this.answer(entry, null);
     } else {
       this.counters.failedBatches++;
+      // Queued events may depend on the lost ones (same player); other flights hold other keys.
       const lost = [...batch, ...this.queue.splice(0)];
       const failure = error instanceof TransportError ? error : new TransportError("the log refused the batch", { cause: error });
       this.options.logger.warn("log write failed", { events: lost.length, error: failure.message });
@@ -180,7 +233,9 @@ export class BatchingPublisher<T = unknown> {
   }
 
   private allAnswered(): boolean {
-    return this.queue.length === 0 && (this.flying === null || this.flying.every((e) => e.answered));
+    if (this.queue.length > 0) return false;
+    for (const batch of this.flights) if (!batch.every((e) => e.answered)) return false;
+    return true;
   }
 
   private notifyIfIdle(): void {

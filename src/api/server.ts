@@ -59,7 +59,7 @@ export async function startApiOn(options: StartOptions): Promise<ApiServer> {
   const store = new MembershipStore(api.statePath);
   const membership = new GuildBook(store.load(), catalog.guilds);
   // 2. Publisher: acknowledged membership changes are committed, lost ones undone.
-  const producer = await transport.producer();
+  const producer = await transport.producer({ concurrency: api.publish.maxInFlight });
   const publisher = new BatchingPublisher<Reservation>({
     producer,
     topic: options.topic,

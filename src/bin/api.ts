@@ -8,7 +8,7 @@ import { createLogger } from "../logger";
 import { environmentHelp, runCli, UsageError } from "./cli";
 
 const API_VARIABLES = ["DATA_DIR", "LOG_LEVEL", "TRANSPORT", "EVENTS_TOPIC", "KAFKA_BROKERS", "EMBEDDED_LOG_PATH", "PORT", "API_HOST",
-  "CATALOG_FILE", "API_STATE_PATH", "MAX_NAME_LENGTH", "PUBLISH_LINGER_MS", "PUBLISH_MAX_BATCH", "PUBLISH_MAX_QUEUE", "PUBLISH_TIMEOUT_MS"];
+  "CATALOG_FILE", "API_STATE_PATH", "MAX_NAME_LENGTH", "PUBLISH_LINGER_MS", "PUBLISH_MAX_BATCH", "PUBLISH_MAX_IN_FLIGHT", "PUBLISH_MAX_QUEUE", "PUBLISH_TIMEOUT_MS"];
 
 const USAGE = [
   "usage: npm run api [-- --help]",

@@ -1,3 +1,3 @@
-export type { Transport, LogProducer, LogRecord, OutgoingMessage, Offsets, ConsumeOptions, Subscription } from "./transport";
+export type { Transport, LogProducer, LogRecord, OutgoingMessage, Offsets, ConsumeOptions, ProducerOptions, Subscription } from "./transport";
 export { EmbeddedLog } from "./embedded/embedded-log";
 export { createTransport } from "./factory";

@@ -25,9 +25,18 @@ export interface LogRecord {
 export type Offsets = Map<number, number>;
 
 export interface LogProducer {
-  /** Resolves only when every message is durably in the log (Kafka: acks=all). */
+  /**
+   * Resolves only when every message is durably in the log (Kafka: acks=all). Sends may overlap
+   * (up to the `concurrency` asked of Transport.producer); overlapping sends are not ordered
+   * against each other, so callers keep one key's messages in one send at a time.
+   */
   send(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface ProducerOptions {
+  /** Sends the caller may have in flight at once (default 1). */
+  concurrency?: number;
 }
 
 export interface ConsumeOptions {
@@ -52,7 +61,7 @@ export interface Transport {
   readonly kind: "embedded" | "kafka";
   /** Creates the topic if it does not exist (idempotent). */
   ensureTopic(topic: string, options: { partitions: number; replicationFactor?: number }): Promise<void>;
-  producer(): Promise<LogProducer>;
+  producer(options?: ProducerOptions): Promise<LogProducer>;
   /** Partition numbers of the topic (empty when it does not exist). */
   partitionsFor(topic: string): Promise<number[]>;
   /** Per partition, the offset the next written record will get (the high watermark). */

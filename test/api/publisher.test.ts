@@ -5,7 +5,7 @@ import { BackpressureError, PublishTimeoutError, TransportError } from "../../sr
 import { silentLogger } from "../../src/logger";
 import { FakeClock, FakeProducer, settle } from "./fakes";
 
-function setup(overrides: Partial<{ lingerMs: number; maxBatch: number; maxQueue: number; timeoutMs: number }> = {}) {
+function setup(overrides: Partial<{ lingerMs: number; maxBatch: number; maxInFlight: number; maxQueue: number; timeoutMs: number }> = {}) {
   const clock = new FakeClock();
   const producer = new FakeProducer();
   const fates: { stored: string[]; lost: string[] }[] = [];
@@ -14,6 +14,7 @@ function setup(overrides: Partial<{ lingerMs: number; maxBatch: number; maxQueue
     topic: "events",
     lingerMs: 5,
     maxBatch: 3,
+    maxInFlight: 1,
     maxQueue: 10,
     timeoutMs: 1000,
     ...overrides,
@@ -22,8 +23,8 @@ function setup(overrides: Partial<{ lingerMs: number; maxBatch: number; maxQueue
     onFate: (stored, lost) => fates.push({ stored, lost }),
   });
   const outcomes = new Map<string, string>();
-  const publish = (value: string) =>
-    publisher.publish({ key: "p", value }, value).then(
+  const publish = (value: string, key = "p") =>
+    publisher.publish({ key, value }, value).then(
       () => void outcomes.set(value, "stored"),
       (e: Error) => void outcomes.set(value, e.constructor.name),
     );
@@ -110,6 +111,76 @@ describe("batching publisher", () => {
     await settle();
     for (const v of ["a", "b", "c", "d", "e"]) assert.equal(outcomes.get(v), "TransportError");
     assert.deepEqual(fates, [{ stored: [], lost: ["e", "d", "c", "b", "a"] }]);
+  });
+
+  it("flies up to maxInFlight batches at once when their players differ", async () => {
+    const { clock, producer, fates, outcomes, publish } = setup({ maxInFlight: 2 });
+    void publish("a1", "alice");
+    clock.advance(5);
+    void publish("b1", "bob");
+    clock.advance(5);
+    void publish("c1", "carol");
+    clock.advance(5);
+    assert.deepEqual(producer.sends.map((s) => s.messages.map((m) => m.value)), [["a1"], ["b1"]], "the third waits for a free flight");
+    producer.sends[1].ack();
+    await settle();
+    assert.equal(outcomes.get("b1"), "stored", "acknowledged out of send order, answered at once");
+    assert.deepEqual(producer.sends[2].messages.map((m) => m.value), ["c1"], "the queue leaves as soon as a flight lands");
+    producer.sends[0].ack();
+    producer.sends[2].ack();
+    await settle();
+    assert.deepEqual(fates.map((f) => f.stored), [["b1"], ["a1"], ["c1"]]);
+  });
+
+  it("never has one player's events in two flights: later ones wait for the earlier batch to land, in order", async () => {
+    const { clock, producer, publish } = setup({ maxInFlight: 4, maxBatch: 10 });
+    void publish("a1", "alice");
+    clock.advance(5);
+    for (const [v, k] of [["a2", "alice"], ["b1", "bob"], ["a3", "alice"], ["b2", "bob"]]) void publish(v, k);
+    clock.advance(5);
+    const values = () => producer.sends.map((s) => s.messages.map((m) => m.value));
+    assert.deepEqual(values(), [["a1"], ["b1", "b2"]]);
+    producer.sends[0].ack();
+    await settle();
+    assert.deepEqual(values()[2], ["a2", "a3"]);
+  });
+
+  it("keeps a player whose events maxBatch splits out of a second flight until the first lands", async () => {
+    const { clock, producer, publish } = setup({ maxInFlight: 2, maxBatch: 2 });
+    void publish("x1", "xavier");
+    clock.advance(5);
+    void publish("y1", "yara");
+    clock.advance(5);
+    for (const [v, k] of [["a1", "alice"], ["a2", "alice"], ["a3", "alice"], ["b1", "bob"]]) void publish(v, k);
+    const values = () => producer.sends.map((s) => s.messages.map((m) => m.value));
+    producer.sends[0].ack();
+    await settle();
+    assert.deepEqual(values().slice(2), [["a1", "a2"]]);
+    producer.sends[1].ack();
+    await settle();
+    assert.deepEqual(values().slice(3), [["b1"]], "a3 stays queued while alice is in flight");
+    producer.sends[2].ack();
+    await settle();
+    assert.deepEqual(values().slice(4), [["a3"]]);
+  });
+
+  it("when a flight fails, fails it and the queue newest first; other flights keep their own fate", async () => {
+    const { clock, producer, fates, outcomes, publish } = setup({ maxInFlight: 2 });
+    void publish("a1", "alice");
+    clock.advance(5);
+    void publish("b1", "bob");
+    clock.advance(5);
+    void publish("a2", "alice");
+    void publish("c1", "carol");
+    producer.sends[0].fail();
+    await settle();
+    assert.deepEqual(fates, [{ stored: [], lost: ["c1", "a2", "a1"] }]);
+    for (const v of ["a1", "a2", "c1"]) assert.equal(outcomes.get(v), "TransportError");
+    assert.equal(outcomes.has("b1"), false);
+    producer.sends[1].ack();
+    await settle();
+    assert.equal(outcomes.get("b1"), "stored");
+    assert.deepEqual(fates[1], { stored: ["b1"], lost: [] });
   });
 
   it("reports a failed send as a retriable TransportError", async () => {

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { Kafka, logLevel, type Admin, type Consumer } from "kafkajs";
 import type { Logger } from "../../logger";
-import type { ConsumeOptions, LogProducer, Offsets, Subscription, Transport } from "../transport";
+import type { ConsumeOptions, LogProducer, Offsets, ProducerOptions, Subscription, Transport } from "../transport";
 import { isUnknownTopic, toTransportError } from "./errors";
 import { kafkaLogCreator } from "./log-creator";
 import { KafkaLogProducer } from "./producer";
@@ -55,8 +55,9 @@ export class KafkaTransport implements Transport {
     }
   }
 
-  async producer(): Promise<LogProducer> {
+  async producer(options: ProducerOptions = {}): Promise<LogProducer> {
     const producer = new KafkaLogProducer(this.kafka, {
+      concurrency: options.concurrency ?? 1,
       ackTimeoutMs: 5000,
       retries: this.options.retries ?? 5,
       logger: this.options.logger.child("producer"),
