@@ -46,9 +46,6 @@ export interface SealedStage {
   readonly records: number;
 }
 
-/** A message text without backslashes or packing separators: its parsed strings can be packed plain. */
-const UNPLAIN_RAW = /[\\\u001e\u001f]/;
-
 interface Stage {
   name: string;
   appender: DuckDBAppender | null;
@@ -120,7 +117,9 @@ export class DuckdbParquetWriter {
       const v = strings[s] === RAW_COLUMN ? routed.raw : routed.row[strings[s]];
       values[s] = typeof v === "string" ? v : null;
     }
-    const plain = routed.valuesFromRaw ? !UNPLAIN_RAW.test(routed.raw) : canPackPlain(values);
+    // A valid event's strings are substrings of its text when the text has no escapes, and a valid
+    // JSON text holds no raw control characters: no separator can occur (a memchr instead of a regex).
+    const plain = routed.valuesFromRaw ? !routed.raw.includes("\\") : canPackPlain(values);
     rows.texts[i] = plain ? packPlain(values) : packJson(values);
     rows.json[i] = !plain;
     rows.masks[i] = mask;
