@@ -31,6 +31,9 @@ metastore_write_conf() {
   <property><name>metastore.event.db.notification.api.auth</name><value>false</value></property>
   <!-- No compaction or housekeeping: the stack holds external, non-transactional tables only. -->
   <property><name>metastore.compactor.initiator.on</name><value>false</value></property>
+  <!-- The cleaner is on by default and, without the transaction tables, loops without pause, burning a
+       core and logging "Possible ... Cleaner slowdown" ~5,000 times a second (GBs of log per hour). -->
+  <property><name>metastore.compactor.cleaner.on</name><value>false</value></property>
   <property><name>metastore.housekeeping.threads.on</name><value>false</value></property>
   <!-- Leader election by host, not by a lock in HIVE_LOCKS: the transaction tables come only from
        the SQL schema scripts, which autoCreateAll does not run. -->
