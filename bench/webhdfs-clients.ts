@@ -11,6 +11,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../src/config";
 import { WebHdfsStorage } from "../src/storage/webhdfs-storage";
+import { median } from "./reference/lib/stats";
 
 /** The slice of the `webhdfs` package's callback API this benchmark uses (it ships no types). */
 interface PackageClient {
@@ -78,8 +79,6 @@ async function measure(client: Client, base: string, shape: string, files: numbe
   await client.remove(dir);
   return { client: client.name, shape, files, seconds, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({
