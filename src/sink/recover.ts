@@ -10,7 +10,6 @@
 import * as posix from "node:path/posix";
 import type { TableDef } from "../events";
 import type { Logger } from "../logger";
-import type { Storage } from "../storage";
 import type { Transport } from "../transport";
 import { commitBatch, type CommitContext } from "./commit";
 import { listCommitted } from "./committed-files";
