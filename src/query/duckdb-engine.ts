@@ -27,6 +27,7 @@ const localPath = (location: string): string => (location.startsWith("file:") ? 
 
 export class DuckDbEngine implements QueryEngine {
   readonly kind = "duckdb" as const;
+  readonly registersPartitions = false;
   private readonly locations = new Map<string, string>();
   /** One connection; statements run one at a time in call order (view swaps never interleave a query). */
   private queue: Promise<unknown> = Promise.resolve();

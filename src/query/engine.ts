@@ -19,6 +19,11 @@ export interface QueryResult {
 
 export interface QueryEngine {
   readonly kind: "duckdb" | "trino" | "presto";
+  /**
+   * True when a new partition folder is invisible until syncPartitions registers it (a metastore:
+   * Trino/Presto); false when queries find the folders themselves (DuckDB's views over a glob).
+   */
+  readonly registersPartitions: boolean;
   query(sql: string): Promise<QueryResult>;
   /** Creates the table over `location` if missing (idempotent); DDL derived from the contract. */
   registerTable(table: TableDef, location: string): Promise<void>;

@@ -47,10 +47,13 @@ function describe(error: PrestoError): { message: string; retriable: boolean } {
 
 export class PrestoEngine implements QueryEngine {
   readonly kind: "trino" | "presto";
+  readonly registersPartitions = true;
   private readonly client: Client;
   private readonly dialect: "trino" | "presto";
   private readonly where: { catalog: string; schema: string };
   private schemaReady = false;
+  /** The last sync of each table, while one runs. */
+  private readonly syncs = new Map<string, Promise<void>>();
 
   constructor(private readonly options: PrestoEngineOptions) {
     this.kind = options.kind;
@@ -115,8 +118,19 @@ export class PrestoEngine implements QueryEngine {
     }
   }
 
-  async syncPartitions(table: TableDef): Promise<void> {
-    await this.query(trinoSyncPartitions(table, this.where));
+  /**
+   * One sync per table at a time: two concurrent `sync_partition_metadata` calls on one table both
+   * try to add the same new partition, and the second fails with ALREADY_EXISTS (seen on Trino 476).
+   */
+  syncPartitions(table: TableDef): Promise<void> {
+    const previous = this.syncs.get(table.name) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.query(trinoSyncPartitions(table, this.where))).then(() => undefined);
+    const tail = run.catch(() => undefined);
+    this.syncs.set(table.name, tail);
+    void tail.then(() => {
+      if (this.syncs.get(table.name) === tail) this.syncs.delete(table.name);
+    });
+    return run;
   }
 
   async close(): Promise<void> {

@@ -171,6 +171,7 @@ export class PipelineNotebook {
       const dir = path.posix.join(this.storage.root, table.name);
       for (const part of (await this.storage.list(dir)).filter((e) => e.isDirectory && e.name.startsWith("dt="))) {
         const files = (await this.storage.list(part.path)).filter((f) => !f.isDirectory && f.name.endsWith(".parquet"));
+        if (files.length === 0) continue; // a day registered ahead of its first event
         rows.push({ table: table.name, partition: part.name, files: files.length, bytes: files.reduce((s, f) => s + f.size, 0), "first file": files.map((f) => f.name).sort()[0] ?? "" });
       }
     }

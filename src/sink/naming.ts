@@ -35,7 +35,7 @@ export function isWritableTimestamp(ms: number): boolean {
   return Number.isFinite(ms) && ms >= MIN_MS && ms <= MAX_MS;
 }
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 const dtCache = new Map<number, string>();
 
 /** The UTC date of an epoch-ms timestamp, as `YYYY-MM-DD` (memoised per day: called once per record). */

@@ -12,6 +12,7 @@ import { registerTables } from "../query/register";
 import type { Storage } from "../storage";
 import type { Offsets, Subscription, Transport } from "../transport";
 import type { CommitContext, CommitResult } from "./commit";
+import { DayAhead } from "./day-ahead";
 import { createFaults, type Faults } from "./faults";
 import { SinkMetrics } from "./metrics";
 import { startMetricsServer, type MetricsServer } from "./metrics-server";
@@ -79,6 +80,7 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
   const commit: CommitContext = { storage, writer, tmpDir: config.sink.tmpDir, faults, logger: logger.child("commit") };
   let metricsServer: MetricsServer | null = null;
   let subscription: Subscription | null = null;
+  let dayAhead: DayAhead | null = null;
   try {
     // 2. Recover the position from the committed files (and complete a half-committed batch).
     await transport.ensureTopic(topic, { partitions: config.transport.partitions, replicationFactor: config.transport.replicationFactor });
@@ -95,7 +97,11 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
     // 3. Register the tables for SQL; remember which partitions the engine already knows.
     const known = new Set(recovered.files.map((f) => `${f.table}/${f.dt}`));
     if (options.engine) await registerTables(options.engine, storage, tables);
+    // Streaming on a metastore: today's and tomorrow's partitions are registered before they are needed.
+    dayAhead = mode === "stream" && options.engine?.registersPartitions ? new DayAhead({ storage, engine: options.engine, tables, logger, known }) : null;
+    await dayAhead?.start(Date.now());
     const onCommitted = async (result: CommitResult) => {
+      dayAhead?.ahead(Date.now());
       const changed = new Set<string>();
       for (const f of result.files) {
         if (!known.has(`${f.table}/${f.dt}`)) changed.add(f.table);
@@ -194,6 +200,7 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
     return summary;
   } finally {
     await subscription?.stop().catch(() => undefined);
+    await dayAhead?.settled();
     await metricsServer?.close();
     await writer.close();
   }

@@ -100,3 +100,56 @@ describe("PrestoEngine protocol handling", () => {
     await assert.rejects(engine.query("select 1"), (e: unknown) => e instanceof QueryError && e.retriable);
   });
 });
+
+describe("PrestoEngine partition syncs", () => {
+  /** A coordinator whose every query takes ~30 ms; it counts the queries running at once. */
+  async function slowCoordinator() {
+    const state = { running: 0, most: 0, statements: [] as string[] };
+    let next = 0;
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c)).on("end", () => {
+        const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        res.setHeader("content-type", "application/json");
+        if (req.method === "POST") {
+          state.statements.push(Buffer.concat(chunks).toString());
+          state.most = Math.max(state.most, ++state.running);
+          const id = `q${next++}`;
+          res.end(JSON.stringify({ id, infoUri: `${base}/ui/${id}`, nextUri: `${base}/v1/statement/${id}/1`, stats: { state: "QUEUED" } }));
+        } else {
+          setTimeout(() => {
+            state.running--;
+            res.end(JSON.stringify({ id: "x", stats: { state: "FINISHED" }, columns: [{ name: "result", type: "boolean" }], data: [[true]] }));
+          }, 30);
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return { url, state, close: () => new Promise((r) => server.close(r)) };
+  }
+  const table = (name: string) => ({ name, doc: "", columns: [], accepts: () => false });
+
+  it("runs concurrent syncs of one table one after the other (Trino refuses the second with ALREADY_EXISTS)", async () => {
+    const coordinator = await slowCoordinator();
+    try {
+      const engine = new PrestoEngine({ kind: "trino", url: coordinator.url, catalog: "hive", schema: "default", user: "u", pollMs: 5 });
+      await Promise.all([engine.syncPartitions(table("events")), engine.syncPartitions(table("events")), engine.syncPartitions(table("events"))]);
+      assert.equal(coordinator.state.statements.length, 3);
+      assert.equal(coordinator.state.most, 1);
+    } finally {
+      await coordinator.close();
+    }
+  });
+
+  it("syncs different tables at the same time", async () => {
+    const coordinator = await slowCoordinator();
+    try {
+      const engine = new PrestoEngine({ kind: "trino", url: coordinator.url, catalog: "hive", schema: "default", user: "u", pollMs: 5 });
+      await Promise.all([engine.syncPartitions(table("events")), engine.syncPartitions(table("guilds"))]);
+      assert.equal(coordinator.state.most, 2);
+    } finally {
+      await coordinator.close();
+    }
+  });
+});

@@ -131,6 +131,7 @@ export async function fixtureEngine(fixture: Fixture): Promise<QueryEngine> {
   const plain = (v: unknown): unknown => (typeof v === "bigint" ? Number(v) : v instanceof Date ? v.toISOString() : v);
   return {
     kind: "duckdb",
+    registersPartitions: false,
     async query(sql: string): Promise<QueryResult> {
       const reader = await connection.runAndReadAll(sql);
       const names = reader.columnNames();

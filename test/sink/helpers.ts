@@ -32,7 +32,7 @@ export interface Filled {
  * Appends `count` sample events (seed `seed`, starting at index `from`) with the bad messages
  * mixed in every `badEvery` events, in batches.
  */
-export async function fillLog(config: Config, count: number, options: { seed?: number; from?: number; badEvery?: number; partitions?: number } = {}): Promise<Filled> {
+export async function fillLog(config: Config, count: number, options: { seed?: number; from?: number; badEvery?: number; partitions?: number; startMs?: number } = {}): Promise<Filled> {
   const log = new EmbeddedLog({ file: config.transport.embeddedPath, logger: silentLogger });
   await log.ensureTopic(config.transport.topic, { partitions: options.partitions ?? 1 });
   const producer = await log.producer();
@@ -41,7 +41,7 @@ export async function fillLog(config: Config, count: number, options: { seed?: n
   let batch: { key: string; value: string | Buffer }[] = [];
   const from = options.from ?? 0;
   for (let i = from; i < from + count; i++) {
-    const e = sampleEvent(i, options.seed ?? 1);
+    const e = sampleEvent(i, options.seed ?? 1, options.startMs);
     valid.push(e);
     batch.push({ key: e.player_id, value: toWire(e) });
     if (options.badEvery && i % options.badEvery === 0) {
