@@ -47,7 +47,7 @@ const duckdb = (compression: "zstd" | "snappy"): Writer => async (file, n, pool)
   const writer = await DuckdbParquetWriter.open([EVENTS], { tmpDir: dir, compression });
   for (const row of rows(n, pool)) {
     const { raw_event, ...rest } = row;
-    writer.add({ tables: [EVENTS], dt: "2026-11-27", row: rest, raw: raw_event as string, valuesFromRaw: true });
+    writer.add({ tables: [EVENTS], dt: "2026-11-27", row: rest, raw: raw_event as string, valuesFromRaw: true, canonical: false });
   }
   const [written] = await writer.write(writer.seal(), dir, () => "out.parquet");
   fs.renameSync(written.localPath, file);

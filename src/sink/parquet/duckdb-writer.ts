@@ -13,6 +13,7 @@ import * as path from "node:path";
 import type { TableDef } from "../../events";
 import { StorageError } from "../../errors";
 import type { RoutedRecord } from "../route";
+import { canonicalSelect } from "./extract";
 import { canPackPlain, ident, literal, packJson, packPlain, RAW_COLUMN, stageDdl, stageLayout, tableSelect, type StageLayout } from "./schema";
 import { StageRows } from "./stage-rows";
 
@@ -29,6 +30,11 @@ export interface ParquetWriterOptions {
    * with 2, the query's own thread spun waiting for the worker and the COPYs cost ~2x the CPU.
    */
   threads?: number;
+  /**
+   * COPYs of one batch run at once (default 2). Each runs on a libuv thread of its own, so two
+   * use both cores while the JS thread waits for the commit, without DuckDB's worker threads.
+   */
+  copyConnections?: number;
 }
 
 /** One Parquet file written locally, ready to upload. */
@@ -65,7 +71,8 @@ export class DuckdbParquetWriter {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly appendCon: DuckDBConnection,
-    private readonly copyCon: DuckDBConnection,
+    /** Connections that write files; a batch's COPYs run on all of them at once. */
+    private readonly copyCons: readonly DuckDBConnection[],
     private readonly tables: readonly TableDef[],
     private readonly layout: StageLayout,
     private readonly stages: [Stage, Stage],
@@ -91,13 +98,13 @@ export class DuckdbParquetWriter {
     const layout = stageLayout(tables);
     if (!layout.numbers.includes("kafka_partition")) throw new StorageError("every table needs a kafka_partition column");
     const appendCon = await instance.connect();
-    const copyCon = await instance.connect();
+    const copyCons = await Promise.all(Array.from({ length: options.copyConnections ?? 2 }, () => instance.connect()));
     const stages: [Stage, Stage] = [{ name: "stage_a", appender: null, records: 0 }, { name: "stage_b", appender: null, records: 0 }];
     for (const s of stages) {
       await appendCon.run(stageDdl(s.name, layout));
       s.appender = await appendCon.createAppender(s.name);
     }
-    return new DuckdbParquetWriter(instance, appendCon, copyCon, tables, layout, stages, options.compression ?? "zstd");
+    return new DuckdbParquetWriter(instance, appendCon, copyCons, tables, layout, stages, options.compression ?? "zstd");
   }
 
   /** Records staged in the active stage. */
@@ -112,16 +119,24 @@ export class DuckdbParquetWriter {
     const i = rows.size++;
     let mask = 0;
     for (const t of routed.tables) mask |= this.bits.get(t.name) ?? 0;
-    const values = this.strings;
-    for (let s = 0; s < strings.length; s++) {
-      const v = strings[s] === RAW_COLUMN ? routed.raw : routed.row[strings[s]];
-      values[s] = typeof v === "string" ? v : null;
+    if (routed.canonical) {
+      // DuckDB extracts the fields from the text when writing (extract.ts).
+      rows.texts[i] = routed.raw;
+      rows.json[i] = false;
+      rows.raw[i] = true;
+    } else {
+      const values = this.strings;
+      for (let s = 0; s < strings.length; s++) {
+        const v = strings[s] === RAW_COLUMN ? routed.raw : routed.row[strings[s]];
+        values[s] = typeof v === "string" ? v : null;
+      }
+      // A valid event's strings are substrings of its text when the text has no escapes, and a valid
+      // JSON text holds no raw control characters: no separator can occur (a memchr instead of a regex).
+      const plain = routed.valuesFromRaw ? !routed.raw.includes("\\") : canPackPlain(values);
+      rows.texts[i] = plain ? packPlain(values) : packJson(values);
+      rows.json[i] = !plain;
+      rows.raw[i] = false;
     }
-    // A valid event's strings are substrings of its text when the text has no escapes, and a valid
-    // JSON text holds no raw control characters: no separator can occur (a memchr instead of a regex).
-    const plain = routed.valuesFromRaw ? !routed.raw.includes("\\") : canPackPlain(values);
-    rows.texts[i] = plain ? packPlain(values) : packJson(values);
-    rows.json[i] = !plain;
     rows.masks[i] = mask;
     rows.dts[i] = this.dtNumber(routed.dt);
     for (let n = 0; n < numbers.length; n++) {
@@ -154,7 +169,7 @@ export class DuckdbParquetWriter {
     if (!stage || stage.name !== sealed.name) throw new StorageError(`stage ${sealed.name} is not sealed`);
     try {
       const files: LocalFile[] = [];
-      const groups = await this.copyCon.runAndReadAll(
+      const groups = await this.copyCons[0].runAndReadAll(
         `SELECT __mask, kafka_partition, __dt, count(*)::INTEGER FROM ${ident(stage.name)} GROUP BY ALL`,
       );
       const counts = new Map<string, number>();
@@ -170,12 +185,20 @@ export class DuckdbParquetWriter {
         const [tableName, p, dt] = key.split("\u0000");
         const table = this.tables.find((t) => t.name === tableName)!;
         const partition = Number(p);
-        const localPath = path.join(dir, table.name, `dt=${dt}`, name(partition));
-        fs.mkdirSync(path.dirname(localPath), { recursive: true });
-        const where = `(__mask & ${this.bits.get(table.name)}) <> 0 AND kafka_partition = ${partition} AND __dt = ${this.dtIndex.get(dt)}`;
-        await this.copy(tableSelect(table, stage.name, where, this.layout), localPath);
-        files.push({ table, dt, partition, rows, localPath });
+        files.push({ table, dt, partition, rows, localPath: path.join(dir, table.name, `dt=${dt}`, name(partition)) });
       }
+      // Largest first, on as many connections as there are: each COPY runs on a thread of its own.
+      const queue = [...files].sort((a, b) => b.rows * b.table.columns.length - a.rows * a.table.columns.length);
+      await Promise.all(
+        this.copyCons.map(async (con) => {
+          for (let f = queue.shift(); f; f = queue.shift()) {
+            fs.mkdirSync(path.dirname(f.localPath), { recursive: true });
+            const where = `(__mask & ${this.bits.get(f.table.name)}) <> 0 AND kafka_partition = ${f.partition} AND __dt = ${this.dtIndex.get(f.dt)}`;
+            // Records routed with packed values, then canonical events whose fields DuckDB extracts.
+            await this.copy(`${tableSelect(f.table, stage.name, where, this.layout)} UNION ALL ${canonicalSelect(f.table, stage.name, where)}`, f.localPath, con);
+          }
+        }),
+      );
       return files;
     } finally {
       await this.release(stage);
@@ -199,9 +222,9 @@ export class DuckdbParquetWriter {
   }
 
   /** Writes the result of `select` to a local Parquet file. */
-  async copy(select: string, localPath: string): Promise<void> {
+  async copy(select: string, localPath: string, con = this.copyCons[0]): Promise<void> {
     try {
-      await this.copyCon.run(`COPY (${select}) TO ${literal(localPath)} (${this.copyOptions()})`);
+      await con.run(`COPY (${select}) TO ${literal(localPath)} (${this.copyOptions()})`);
     } catch (error) {
       throw new StorageError(`cannot write Parquet file ${localPath}`, localPath, { cause: error, retriable: false });
     }
@@ -210,7 +233,7 @@ export class DuckdbParquetWriter {
   async close(): Promise<void> {
     for (const s of this.stages) s.appender?.closeSync();
     this.appendCon.closeSync();
-    this.copyCon.closeSync();
+    for (const con of this.copyCons) con.closeSync();
     this.instance.closeSync();
   }
 
@@ -228,7 +251,7 @@ export class DuckdbParquetWriter {
    * deleted, and their blocks stayed allocated (+30 MB per batch until the memory limit, then spilled).
    */
   private async release(stage: Stage): Promise<void> {
-    await this.copyCon.run(stageDdl(stage.name, this.layout));
+    await this.copyCons[0].run(stageDdl(stage.name, this.layout));
     stage.appender = await this.appendCon.createAppender(stage.name);
     stage.records = 0;
     this.sealed = null;

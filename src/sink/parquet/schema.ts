@@ -63,10 +63,10 @@ export function literal(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** CREATE TABLE of a staging table. */
+/** CREATE TABLE of a staging table. `__raw`: `__text` is a canonical event's raw text (extract.ts), not packed values. */
 export function stageDdl(name: string, layout: StageLayout): string {
   const numbers = layout.numbers.map((n) => `${ident(n)} DOUBLE`).join(", ");
-  return `CREATE OR REPLACE TABLE ${ident(name)} (__text VARCHAR, __json BOOLEAN, __mask INTEGER, __dt INTEGER${numbers ? ", " + numbers : ""})`;
+  return `CREATE OR REPLACE TABLE ${ident(name)} (__text VARCHAR, __json BOOLEAN, __raw BOOLEAN, __mask INTEGER, __dt INTEGER${numbers ? ", " + numbers : ""})`;
 }
 
 /** Packs string values with separators; only valid when no value contains FIELD_SEPARATOR or NULL_MARK. */
@@ -98,16 +98,22 @@ const CAST: Record<Exclude<ColumnType, "string">, (v: string) => string> = {
   timestamp: (v) => `CAST(epoch_ms(TRY_CAST(${v} AS BIGINT)) AS TIMESTAMP_MS)`,
 };
 
+/** A number column, typed back from its DOUBLE stage column. */
+export function numberExpr(c: Column): string {
+  if (c.type === "string") throw new StorageError(`column ${c.name} is not a number column`);
+  return CAST[c.type](ident(c.name));
+}
+
 function outputExpr(c: Column, layout: StageLayout): string {
   if (c.type === "string") {
     const v = `__s[${layout.strings.indexOf(c.name) + 1}]`;
     return `CASE WHEN __json THEN ${v} ELSE NULLIF(${v}, ${literal(NULL_MARK)}) END AS ${ident(c.name)}`;
   }
-  return `${CAST[c.type](ident(c.name))} AS ${ident(c.name)}`;
+  return `${numberExpr(c)} AS ${ident(c.name)}`;
 }
 
-/** A SELECT giving `table`'s typed columns, in contract order, from the staged rows matching `where`. */
+/** A SELECT giving `table`'s typed columns, in contract order, from the packed staged rows matching `where`. */
 export function tableSelect(table: TableDef, stage: string, where: string, layout: StageLayout): string {
   const unpack = `CASE WHEN __json THEN from_json(__text, '["VARCHAR"]') ELSE string_split(__text, ${literal(FIELD_SEPARATOR)}) END`;
-  return `SELECT ${table.columns.map((c) => outputExpr(c, layout)).join(", ")} FROM (SELECT *, ${unpack} AS __s FROM ${ident(stage)} WHERE ${where})`;
+  return `SELECT ${table.columns.map((c) => outputExpr(c, layout)).join(", ")} FROM (SELECT *, ${unpack} AS __s FROM ${ident(stage)} WHERE NOT __raw AND ${where})`;
 }

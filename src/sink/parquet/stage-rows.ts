@@ -13,6 +13,7 @@ export class StageRows {
   size = 0;
   readonly texts: string[] = new Array(CHUNK_ROWS).fill("");
   readonly json: boolean[] = new Array(CHUNK_ROWS).fill(false);
+  readonly raw: boolean[] = new Array(CHUNK_ROWS).fill(false);
   readonly masks: number[] = new Array(CHUNK_ROWS).fill(0);
   readonly dts: number[] = new Array(CHUNK_ROWS).fill(0);
   /** One array per number column of the stage, in stage order. */
@@ -21,14 +22,14 @@ export class StageRows {
 
   constructor(numberColumns: number) {
     this.numbers = Array.from({ length: numberColumns }, () => new Array(CHUNK_ROWS).fill(0));
-    this.chunk = DuckDBDataChunk.create([VARCHAR, BOOLEAN, INTEGER, INTEGER, ...this.numbers.map(() => DOUBLE)]);
+    this.chunk = DuckDBDataChunk.create([VARCHAR, BOOLEAN, BOOLEAN, INTEGER, INTEGER, ...this.numbers.map(() => DOUBLE)]);
   }
 
   get full(): boolean {
     return this.size === CHUNK_ROWS;
   }
 
-  /** Appends the gathered rows (the stage's column order: __text, __json, __mask, __dt, numbers). */
+  /** Appends the gathered rows (the stage's column order: __text, __json, __raw, __mask, __dt, numbers). */
   appendTo(appender: DuckDBAppender): void {
     const n = this.size;
     if (n === 0) return;
@@ -37,9 +38,10 @@ export class StageRows {
     this.chunk.rowCount = n;
     this.chunk.setColumnValues(0, cut(this.texts));
     this.chunk.setColumnValues(1, cut(this.json));
-    this.chunk.setColumnValues(2, cut(this.masks));
-    this.chunk.setColumnValues(3, cut(this.dts));
-    for (let c = 0; c < this.numbers.length; c++) this.chunk.setColumnValues(4 + c, cut(this.numbers[c]));
+    this.chunk.setColumnValues(2, cut(this.raw));
+    this.chunk.setColumnValues(3, cut(this.masks));
+    this.chunk.setColumnValues(4, cut(this.dts));
+    for (let c = 0; c < this.numbers.length; c++) this.chunk.setColumnValues(5 + c, cut(this.numbers[c]));
     appender.appendDataChunk(this.chunk);
     this.size = 0;
   }
