@@ -166,8 +166,12 @@ async function serve(kind: string, dataDir: string, transport: string): Promise<
   let url: string;
   if (kind === "api") {
     const kafka = transport === "kafka" ? { TRANSPORT: "kafka", EVENTS_TOPIC: `bench-api-${randomUUID().slice(0, 8)}` } : {};
-    // PUBLISH_MAX_IN_FLIGHT from the bench's environment, to compare flight counts.
-    const inFlight = process.env.PUBLISH_MAX_IN_FLIGHT ? { PUBLISH_MAX_IN_FLIGHT: process.env.PUBLISH_MAX_IN_FLIGHT } : {};
+    // Publisher and producer settings from the bench's environment, to compare them.
+    const inFlight: Record<string, string> = {};
+    for (const name of ["PUBLISH_MAX_IN_FLIGHT", "PUBLISH_LINGER_MS", "KAFKA_PRODUCER"]) {
+      const value = process.env[name];
+      if (value) inFlight[name] = value;
+    }
     const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", API_HOST: "127.0.0.1", ...kafka, ...inFlight });
     const api = await startApi(config, createLogger({ level: "warn" }));
     url = api.url;

@@ -16,7 +16,7 @@ export interface TransportConfig {
   replicationFactor: number;
   /** SQLite file of the embedded log. */
   embeddedPath: string;
-  kafka: { brokers: string[]; clientId: string };
+  kafka: { brokers: string[]; clientId: string; producer: "wire" | "kafkajs" };
 }
 
 export interface PublishConfig {
@@ -120,7 +120,8 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = [
   { variable: "TOPIC_PARTITIONS", default: "1", meaning: "Partitions when the topic is created." },
   { variable: "TOPIC_REPLICATION", default: "1", meaning: "Replication factor when the topic is created (Kafka)." },
   { variable: "KAFKA_BROKERS", default: "127.0.0.1:9092", meaning: "Comma-separated bootstrap brokers." },
-  { variable: "KAFKA_CLIENT_ID", default: "game-events", meaning: "kafkajs client id." },
+  { variable: "KAFKA_CLIENT_ID", default: "game-events", meaning: "Kafka client id." },
+  { variable: "KAFKA_PRODUCER", default: "wire", meaning: "The API's Kafka producer: `wire` (the project's lean idempotent produce path) or `kafkajs`." },
   { variable: "EMBEDDED_LOG_PATH", default: "$DATA_DIR/log/events.db", meaning: "File of the embedded log." },
   { variable: "PORT", default: "5000", meaning: "Port of the game API (5000 as in the reference)." },
   { variable: "API_HOST", default: "0.0.0.0", meaning: "Interface the API listens on." },
@@ -211,6 +212,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       kafka: {
         brokers: str(env, "KAFKA_BROKERS", "127.0.0.1:9092").split(",").map((b) => b.trim()).filter(Boolean),
         clientId: str(env, "KAFKA_CLIENT_ID", "game-events"),
+        producer: oneOf(env, "KAFKA_PRODUCER", ["wire", "kafkajs"] as const, "wire"),
       },
     },
     api: {

@@ -10,6 +10,7 @@ import type { ConsumeOptions, LogProducer, Offsets, ProducerOptions, Subscriptio
 import { isUnknownTopic, toTransportError } from "./errors";
 import { kafkaLogCreator } from "./log-creator";
 import { KafkaLogProducer } from "./producer";
+import { WireKafkaProducer } from "./wire-producer";
 import { KafkaSubscription } from "./subscription";
 
 export interface KafkaTransportOptions {
@@ -20,13 +21,15 @@ export interface KafkaTransportOptions {
   requestTimeoutMs?: number;
   /** kafkajs retries per call (exponential back-off from 100 ms, at most 1 s apart). */
   retries?: number;
+  /** Who produces: the lean wire producer (default) or kafkajs; consuming and admin stay on kafkajs. */
+  producer?: "wire" | "kafkajs";
 }
 
 export class KafkaTransport implements Transport {
   readonly kind = "kafka" as const;
   private readonly kafka: Kafka;
   private adminClient: Promise<Admin> | null = null;
-  private readonly producers = new Set<KafkaLogProducer>();
+  private readonly producers = new Set<LogProducer>();
   /** Active consumers per group: offsets of a group with a live member are committed through it. */
   private readonly consumers = new Map<string, { topic: string; consumer: Consumer; subscription: KafkaSubscription }>();
 
@@ -56,12 +59,15 @@ export class KafkaTransport implements Transport {
   }
 
   async producer(options: ProducerOptions = {}): Promise<LogProducer> {
-    const producer = new KafkaLogProducer(this.kafka, {
+    const common = {
       concurrency: options.concurrency ?? 1,
       ackTimeoutMs: 5000,
       retries: this.options.retries ?? 5,
       logger: this.options.logger.child("producer"),
-    });
+    };
+    const producer = this.options.producer === "kafkajs"
+      ? new KafkaLogProducer(this.kafka, common)
+      : new WireKafkaProducer({ ...common, brokers: this.options.brokers, clientId: this.options.clientId, requestTimeoutMs: this.options.requestTimeoutMs ?? 10_000 });
     await producer.connect();
     this.producers.add(producer);
     return producer;
