@@ -60,6 +60,7 @@ interface Stage {
 
 export class DuckdbParquetWriter {
   private readonly bits = new Map<string, number>();
+  private readonly masks = new Map<readonly TableDef[], number>();
   private active: Stage;
   private sealed: Stage | null = null;
   private readonly rows: StageRows;
@@ -117,13 +118,18 @@ export class DuckdbParquetWriter {
     const { strings, numbers } = this.layout;
     const rows = this.rows;
     const i = rows.size++;
-    let mask = 0;
-    for (const t of routed.tables) mask |= this.bits.get(t.name) ?? 0;
+    // Canonical records share a few constant table lists (route.ts): their masks are remembered.
+    let mask = routed.canonical ? this.masks.get(routed.tables) : undefined;
+    if (mask === undefined) {
+      mask = 0;
+      for (const t of routed.tables) mask |= this.bits.get(t.name) ?? 0;
+      if (routed.canonical) this.masks.set(routed.tables, mask);
+    }
     if (routed.canonical) {
       // DuckDB extracts the fields from the text when writing (extract.ts).
       rows.texts[i] = routed.raw;
-      rows.json[i] = false;
-      rows.raw[i] = true;
+      rows.json[i] = 0;
+      rows.raw[i] = 1;
     } else {
       const values = this.strings;
       for (let s = 0; s < strings.length; s++) {
@@ -134,8 +140,8 @@ export class DuckdbParquetWriter {
       // JSON text holds no raw control characters: no separator can occur (a memchr instead of a regex).
       const plain = routed.valuesFromRaw ? !routed.raw.includes("\\") : canPackPlain(values);
       rows.texts[i] = plain ? packPlain(values) : packJson(values);
-      rows.json[i] = !plain;
-      rows.raw[i] = false;
+      rows.json[i] = plain ? 0 : 1;
+      rows.raw[i] = 0;
     }
     rows.masks[i] = mask;
     rows.dts[i] = this.dtNumber(routed.dt);
