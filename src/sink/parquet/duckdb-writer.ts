@@ -4,8 +4,11 @@
  * Chosen over the pure-JS writers after bench/parquet-writers.ts (see bench/RESULTS.md).
  *
  * Two staging tables alternate: `seal()` switches appends to the other one, so the JS thread
- * keeps parsing the next batch while DuckDB encodes and compresses the sealed one (on the libuv
- * thread that runs the query).
+ * keeps routing the next batch while DuckDB encodes and compresses the sealed one. A batch's COPYs
+ * run on two connections at once, each on the libuv thread that runs its query.
+ *
+ * A canonical event (sink/canonical.ts) is staged as its raw text and its fields are extracted by
+ * the COPY (extract.ts); any other record as its routed values, packed (schema.ts).
  */
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from "@duckdb/node-api";
 import * as fs from "node:fs";

@@ -18,8 +18,11 @@ const EXTRACTED = new Map(
   [...ENVELOPE, ...ALL_PAYLOAD_FIELDS].filter((f) => SQL_TYPE[f.type] !== undefined).map((f) => [f.column, f] as const),
 );
 
-/** The from_json structure: JSON key -> SQL type of every extracted field. */
-export const EXTRACT_STRUCTURE = JSON.stringify(Object.fromEntries([...EXTRACTED.values()].map((f) => [f.json, SQL_TYPE[f.type]])));
+/** The from_json structure of `table`: JSON key -> SQL type of each of its extracted fields. */
+export function extractStructure(table: TableDef): string {
+  const fields = table.columns.map((c) => EXTRACTED.get(c.name)).filter((f): f is FieldDef => f !== undefined);
+  return JSON.stringify(Object.fromEntries(fields.map((f) => [f.json, SQL_TYPE[f.type]])));
+}
 
 function columnExpr(c: Column): string {
   if (c.name === RAW_COLUMN) return `__text AS ${ident(c.name)}`;
@@ -32,5 +35,5 @@ function columnExpr(c: Column): string {
 /** A SELECT giving `table`'s typed columns, in contract order, from the staged canonical events matching `where`. */
 export function canonicalSelect(table: TableDef, stage: string, where: string): string {
   const columns = table.columns.map(columnExpr).join(", ");
-  return `SELECT ${columns} FROM (SELECT *, from_json(__text, ${literal(EXTRACT_STRUCTURE)}) AS __j FROM ${ident(stage)} WHERE __raw AND ${where})`;
+  return `SELECT ${columns} FROM (SELECT *, from_json(__text, ${literal(extractStructure(table))}) AS __j FROM ${ident(stage)} WHERE __raw AND ${where})`;
 }

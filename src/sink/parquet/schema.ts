@@ -6,7 +6,8 @@
  * to (`__mask`) and its dt (`__dt`, an index into the writer's list of dt values). Each table's file
  * is a COPY that unpacks the strings and casts the numbers back to the table's typed columns.
  * One string per record crosses from JS to DuckDB: the JS-to-native calls were the cost, and
- * building a JSON object per record (JSON.stringify) was the next one.
+ * building a JSON object per record (JSON.stringify) was the next one. A canonical event's text is
+ * its raw message instead (`__raw` true), and extract.ts reads its fields with from_json.
  *
  * Strings are packed as `v1 US v2 US ... vn` (US = U+001F), NULL written as RS (U+001E). A record
  * whose values could contain US or RS is packed as a JSON array instead (`__json` true). Numbers
