@@ -8,13 +8,12 @@ import type { Logger } from "../logger";
 import type { OutgoingMessage } from "../transport";
 import type { Catalog, ItemKind } from "./catalog";
 import type { Clock } from "./clock";
-import { errorHandler, sendError, unknownRoute } from "./error-handler";
+import { errorHandler, sendAnswer, unknownRoute } from "./error-handler";
 import { decide, type Action } from "./game";
 import type { GuildBook, Reservation } from "./guild-book";
 import { refuseOversized } from "./limits";
 import { sendJson } from "./send-json";
 import { playerIdentity, validateName } from "./names";
-import { GameRuleError } from "../errors";
 
 /** Where the app sends events: resolves once the event is in the log (the BatchingPublisher). */
 export interface EventPublisher {
@@ -79,7 +78,9 @@ function handle(deps: AppDeps, req: Request, res: Response, next: NextFunction, 
   });
   res.locals.eventId = event.event_id;
   deps.publisher.publish({ key: player, value: toWire(event), timestamp: event.timestamp }, decision.reservation).then(() => {
-    if (decision.status !== 200) sendError(res, new GameRuleError(decision.message, decision.reason!, decision.status), deps.logger);
+    // A refusal is answered without building a GameRuleError: capturing its stack trace cost ~10 µs
+    // per refused request (40% of the reference mix) in the bench/api profile. Same body as sendError's.
+    if (decision.status !== 200) sendAnswer(res, { status: decision.status, code: decision.reason!, message: decision.message });
     else sendJson(res, 200, { ok: true, event_id: event.event_id, message: decision.message });
   }, next);
 }

@@ -7,7 +7,7 @@ import { BackpressureError, GameRuleError, RequestRefusedError, TransportError, 
 import type { Logger } from "../logger";
 import { sendJson } from "./send-json";
 
-interface Answer {
+export interface Answer {
   status: number;
   code: string;
   message: string;
@@ -44,6 +44,11 @@ export function sendError(res: Response, error: unknown, logger: Logger): void {
   if (answer.status === 503) res.setHeader("Retry-After", error instanceof BackpressureError ? "1" : "5");
   // The body of a refused request was never read: do not reuse the connection.
   if (answer.status === 413) res.setHeader("Connection", "close");
+  sendAnswer(res, answer);
+}
+
+/** Writes an error answer's JSON body, with the request's event id when its event was logged. */
+export function sendAnswer(res: Response, answer: Answer): void {
   const eventId = res.locals.eventId as string | undefined;
   const logged = eventId !== undefined && answer.status < 500;
   sendJson(res, answer.status, { ok: false, error: answer.code, message: answer.message, ...(logged ? { event_id: eventId } : {}) });
