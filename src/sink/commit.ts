@@ -34,18 +34,23 @@ export interface CommitResult {
 
 /**
  * Writes and commits a sealed batch whose records of source partition p span `ranges.get(p)`.
- * `skip` (recovery) leaves out (table, dt) pairs that are already committed.
+ * `skip` (recovery) leaves out (table, dt) pairs that are already committed. `before` (the sink
+ * loop: the previous batch's commit) is awaited after the local files are built and before anything
+ * reaches the storage, so batches can be built at the same time and still commit in order; if it
+ * fails, this batch is not committed either.
  */
 export async function commitBatch(
   ctx: CommitContext,
   sealed: SealedStage,
   ranges: ReadonlyMap<number, OffsetRange>,
   skip: (table: string, dt: string, range: OffsetRange) => boolean = () => false,
+  before: Promise<unknown> = Promise.resolve(),
 ): Promise<CommitResult> {
   const localDir = path.join(ctx.tmpDir, `batch-${randomUUID()}`);
   try {
     const built = await ctx.writer.write(sealed, localDir, (p) => fileName(rangeOf(ranges, p)));
     ctx.faults("after-local-write");
+    await before;
     const todo = built.filter((f) => !skip(f.table.name, f.dt, rangeOf(ranges, f.partition)));
     const files = await withRetry(ctx, () => uploadAndRename(ctx, todo, ranges));
     return { files };

@@ -1,7 +1,9 @@
 /**
  * The consume -> stage -> roll -> commit loop. Records are routed and staged as they arrive; a
- * roll seals the stage and commits it while the next batch fills (at most one commit in flight,
- * so batches commit strictly in order: only a partition's last batch can ever be half-committed).
+ * roll seals the stage and commits it while the next batch fills. At most two commits are in
+ * flight: their Parquet files are built at the same time (one batch's largest COPY cannot use both
+ * cores), but a batch reaches the storage only after the previous one is committed, so batches
+ * commit strictly in order: only a partition's last batch can ever be half-committed.
  */
 import type { Logger } from "../logger";
 import type { LogRecord, Transport } from "../transport";
@@ -35,7 +37,9 @@ export class SinkLoop {
   private ranges = new Map<number, OffsetRange>();
   /** Next offset expected per partition: guards against a transport delivering a record twice. */
   private readonly expected: Map<number, number>;
+  /** The last commit, and the one before it (each resolves when done, failed or not). */
   private inflight: Promise<void> = Promise.resolve();
+  private older: Promise<void> = Promise.resolve();
   private chain: Promise<void> = Promise.resolve();
   private failed: Error | null = null;
 
@@ -103,7 +107,7 @@ export class SinkLoop {
   /** Seals the stage and starts its commit once the previous commit is done. Serialised. */
   private roll(reason: RollReason | "flush"): Promise<void> {
     const run = this.chain.then(async () => {
-      await this.inflight;
+      await this.older; // two commits in flight at most (the writer has two stages to seal)
       if (this.failed) throw this.failed;
       if (this.options.commit.writer.staged === 0) return;
       // Seal and snapshot the ranges in one synchronous step: they describe exactly the sealed rows.
@@ -113,17 +117,22 @@ export class SinkLoop {
       this.ranges = new Map();
       this.buffer = EMPTY_BUFFER;
       this.options.logger.debug("rolling", { reason, records });
+      // The previous commit must succeed before this one touches the storage.
+      const previous = this.inflight.then(() => {
+        if (this.failed) throw this.failed;
+      });
+      this.older = this.inflight;
       // Failures are kept in this.failed (and reported through onFailed), never left unhandled.
-      this.inflight = this.commit(sealed, ranges).catch(() => undefined);
+      this.inflight = this.commit(sealed, ranges, previous).catch(() => undefined);
     });
     this.chain = run.catch(() => undefined);
     return run;
   }
 
-  private async commit(sealed: ReturnType<CommitContext["writer"]["seal"]>, ranges: Map<number, OffsetRange>): Promise<void> {
+  private async commit(sealed: ReturnType<CommitContext["writer"]["seal"]>, ranges: Map<number, OffsetRange>, previous: Promise<void>): Promise<void> {
     const { metrics, faults, transport, logger } = this.options;
     try {
-      const result = await commitBatch(this.options.commit, sealed, ranges);
+      const result = await commitBatch(this.options.commit, sealed, ranges, undefined, previous);
       for (const [p, r] of ranges) this.options.positions.set(p, r.end + 1);
       metrics.batches++;
       metrics.filesWritten += result.files.length;
@@ -139,6 +148,7 @@ export class SinkLoop {
         logger.warn("could not commit consumer-group offsets (lag monitoring only)", { error: String(error) }),
       );
     } catch (error) {
+      if (this.failed) throw this.failed; // an earlier batch failed: this one was not committed
       this.failed = error instanceof Error ? error : new Error(String(error));
       logger.error("commit failed; stopping", { error: String(error) });
       this.options.onFailed?.(this.failed);

@@ -6,7 +6,8 @@ import { silentLogger } from "../../src/logger";
 import { DuckDbEngine } from "../../src/query";
 import { runSink } from "../../src/sink";
 import { compact } from "../../src/sink/compaction";
-import { createStorage } from "../../src/storage";
+import { StorageError } from "../../src/errors";
+import { createStorage, LocalStorage } from "../../src/storage";
 import { EmbeddedLog } from "../../src/transport";
 import { assertExactlyOnce } from "./expect";
 import { duck, fillLog, readTable, tempDataDir, testConfig } from "./helpers";
@@ -126,5 +127,33 @@ describe("sink in batch mode", () => {
     } finally {
       await engine.close();
     }
+  });
+
+  it("commits nothing after a batch whose commit failed, though the next batch was already being built", async () => {
+    const config = testConfig(tempDataDir(), { SINK_ROLL_ROWS: "100" });
+    await fillLog(config, 500);
+    /** Refuses (for good) the first file of the run; every later write works. */
+    class FirstWriteFails extends LocalStorage {
+      failed = false;
+      override async writeFile(file: string, data: Uint8Array | string): Promise<void> {
+        if (!this.failed) {
+          this.failed = true;
+          throw new StorageError("disk says no", file, { retriable: false });
+        }
+        return super.writeFile(file, data);
+      }
+    }
+    const transport = new EmbeddedLog({ file: config.transport.embeddedPath, logger: silentLogger });
+    try {
+      const storage = new FirstWriteFails(config.storage.warehouse);
+      await assert.rejects(runSink({ config, transport, storage, logger: silentLogger, mode: "batch" }), /disk says no/);
+      assert.deepEqual(committedFiles(config.storage.warehouse), []);
+    } finally {
+      await transport.close();
+    }
+    // The next run lands everything, once.
+    const summary = await batch(config);
+    assert.equal(summary.records, 500);
+    assert.equal((await readTable(config, "events", "kafka_offset")).length, 500);
   });
 });

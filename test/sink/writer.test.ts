@@ -55,4 +55,34 @@ describe("DuckDB Parquet writer", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("writes two sealed batches at once, each file with its own batch's rows, and refuses a third seal", async () => {
+    const dir = tempDataDir("writer-");
+    const writer = await DuckdbParquetWriter.open(TABLES, { tmpDir: path.join(dir, "tmp") });
+    try {
+      const route = (from: number, n: number) =>
+        Array.from({ length: n }, (_, i) => routeRecord(record(toWire(sampleEvent(from + i)), from + i), { maxMessageBytes: 4096, ingestedAt: 1 }));
+      for (const r of route(0, 300)) writer.add(r);
+      const first = writer.seal();
+      for (const r of route(300, 200)) writer.add(r);
+      const second = writer.seal();
+      writer.add(route(500, 1)[0]);
+      assert.throws(() => writer.seal(), /still being written/);
+      const [a, b] = await Promise.all([
+        writer.write(first, path.join(dir, "a"), () => "f.parquet"),
+        writer.write(second, path.join(dir, "b"), () => "f.parquet"),
+      ]);
+      const offsets = async (files: typeof a) => {
+        const events = files.filter((f) => f.table.name === "events").map((f) => `'${f.localPath}'`).join(", ");
+        return (await duck(`SELECT min(kafka_offset)::INTEGER AS lo, max(kafka_offset)::INTEGER AS hi, count(*)::INTEGER AS n FROM read_parquet([${events}])`))[0];
+      };
+      assert.deepEqual(await offsets(a), { lo: 0, hi: 299, n: 300 });
+      assert.deepEqual(await offsets(b), { lo: 300, hi: 499, n: 200 });
+      // Both stages are free again: the staged record seals into one of them.
+      assert.equal(writer.seal().records, 1);
+    } finally {
+      await writer.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

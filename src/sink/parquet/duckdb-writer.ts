@@ -3,9 +3,11 @@
  * each (table, source partition, dt) group is written with COPY ... TO (FORMAT parquet).
  * Chosen over the pure-JS writers after bench/parquet-writers.ts (see bench/RESULTS.md).
  *
- * Two staging tables alternate: `seal()` switches appends to the other one, so the JS thread
- * keeps routing the next batch while DuckDB encodes and compresses the sealed one. A batch's COPYs
- * run on two connections at once, each on the libuv thread that runs its query.
+ * Three staging tables rotate: `seal()` switches appends to a free one, so the JS thread keeps
+ * routing the next batch while DuckDB encodes and compresses up to two sealed ones. COPYs run on a
+ * small pool of connections, each on the libuv thread that runs its query: a batch's largest COPY
+ * (the events table) is one row group, which one thread encodes, so a single batch could not keep
+ * both cores busy; two batches written at once can (the sink loop still commits them in order).
  *
  * A canonical event (sink/canonical.ts) is staged as its raw text and its fields are extracted by
  * the COPY (extract.ts); any other record as its routed values, packed (schema.ts).
@@ -49,7 +51,7 @@ export interface LocalFile {
   localPath: string;
 }
 
-/** A staging table whose records were sealed for writing; appends go to the other one. */
+/** A staging table whose records were sealed for writing; appends go to another one. */
 export interface SealedStage {
   readonly name: string;
   readonly records: number;
@@ -65,7 +67,11 @@ export class DuckdbParquetWriter {
   private readonly bits = new Map<string, number>();
   private readonly masks = new Map<readonly TableDef[], number>();
   private active: Stage;
-  private sealed: Stage | null = null;
+  /** Sealed stages, oldest first. */
+  private readonly sealed: Stage[] = [];
+  /** Copy connections not running a query, and the queries waiting for one. */
+  private readonly idle: DuckDBConnection[];
+  private readonly waiters: ((con: DuckDBConnection) => void)[] = [];
   private readonly rows: StageRows;
   /** dt values by their index in the stage's __dt column. */
   private readonly dts: string[] = [];
@@ -79,16 +85,17 @@ export class DuckdbParquetWriter {
     private readonly copyCons: readonly DuckDBConnection[],
     private readonly tables: readonly TableDef[],
     private readonly layout: StageLayout,
-    private readonly stages: [Stage, Stage],
+    private readonly stages: readonly Stage[],
     private readonly compression: Compression,
   ) {
+    this.idle = [...copyCons];
     tables.forEach((t, i) => this.bits.set(t.name, 1 << i));
     this.active = stages[0];
     this.rows = new StageRows(layout.numbers.length);
     this.strings = new Array(layout.strings.length).fill(null);
   }
 
-  /** Opens an in-memory DuckDB with two staging tables for the union of `tables`' columns. */
+  /** Opens an in-memory DuckDB with three staging tables for the union of `tables`' columns. */
   static async open(tables: readonly TableDef[], options: ParquetWriterOptions): Promise<DuckdbParquetWriter> {
     fs.mkdirSync(options.tmpDir, { recursive: true });
     const instance = await DuckDBInstance.create(":memory:", {
@@ -103,7 +110,7 @@ export class DuckdbParquetWriter {
     if (!layout.numbers.includes("kafka_partition")) throw new StorageError("every table needs a kafka_partition column");
     const appendCon = await instance.connect();
     const copyCons = await Promise.all(Array.from({ length: options.copyConnections ?? 2 }, () => instance.connect()));
-    const stages: [Stage, Stage] = [{ name: "stage_a", appender: null, records: 0 }, { name: "stage_b", appender: null, records: 0 }];
+    const stages: Stage[] = ["stage_a", "stage_b", "stage_c"].map((name) => ({ name, appender: null, records: 0 }));
     for (const s of stages) {
       await appendCon.run(stageDdl(s.name, layout));
       s.appender = await appendCon.createAppender(s.name);
@@ -157,15 +164,15 @@ export class DuckdbParquetWriter {
     if (rows.full) rows.appendTo(this.active.appender!);
   }
 
-  /** Switches appends to the other stage and returns the sealed one. Only one stage may be sealed at a time. */
+  /** Switches appends to a free stage and returns the sealed one. At most two stages may be sealed at a time. */
   seal(): SealedStage {
-    if (this.sealed) throw new StorageError("a sealed batch is still being written");
+    if (this.sealed.length >= this.stages.length - 1) throw new StorageError("two sealed batches are still being written");
     const stage = this.active;
     this.rows.appendTo(stage.appender!);
     stage.appender!.closeSync(); // flushes appended chunks into the table
     stage.appender = null;
-    this.sealed = stage;
-    this.active = this.stages[0] === stage ? this.stages[1] : this.stages[0];
+    this.sealed.push(stage);
+    this.active = this.stages.find((s) => s !== stage && !this.sealed.includes(s))!;
     return { name: stage.name, records: stage.records };
   }
 
@@ -174,12 +181,12 @@ export class DuckdbParquetWriter {
    * then empties it.
    */
   async write(sealed: SealedStage, dir: string, name: (partition: number) => string): Promise<LocalFile[]> {
-    const stage = this.sealed;
-    if (!stage || stage.name !== sealed.name) throw new StorageError(`stage ${sealed.name} is not sealed`);
+    const stage = this.sealed.find((s) => s.name === sealed.name);
+    if (!stage) throw new StorageError(`stage ${sealed.name} is not sealed`);
     try {
       const files: LocalFile[] = [];
-      const groups = await this.copyCons[0].runAndReadAll(
-        `SELECT __mask, kafka_partition, __dt, count(*)::INTEGER FROM ${ident(stage.name)} GROUP BY ALL`,
+      const groups = await this.withConnection((con) =>
+        con.runAndReadAll(`SELECT __mask, kafka_partition, __dt, count(*)::INTEGER FROM ${ident(stage.name)} GROUP BY ALL`),
       );
       const counts = new Map<string, number>();
       for (const [mask, partition, dtNumber, rows] of groups.getRows() as [number, number, number, number][]) {
@@ -196,16 +203,14 @@ export class DuckdbParquetWriter {
         const partition = Number(p);
         files.push({ table, dt, partition, rows, localPath: path.join(dir, table.name, `dt=${dt}`, name(partition)) });
       }
-      // Largest first, on as many connections as there are: each COPY runs on a thread of its own.
+      // Largest first, each COPY on the next free connection (a thread of its own).
       const queue = [...files].sort((a, b) => b.rows * b.table.columns.length - a.rows * a.table.columns.length);
       await Promise.all(
-        this.copyCons.map(async (con) => {
-          for (let f = queue.shift(); f; f = queue.shift()) {
-            fs.mkdirSync(path.dirname(f.localPath), { recursive: true });
-            const where = `(__mask & ${this.bits.get(f.table.name)}) <> 0 AND kafka_partition = ${f.partition} AND __dt = ${this.dtIndex.get(f.dt)}`;
-            // Records routed with packed values, then canonical events whose fields DuckDB extracts.
-            await this.copy(`${tableSelect(f.table, stage.name, where, this.layout)} UNION ALL ${canonicalSelect(f.table, stage.name, where)}`, f.localPath, con);
-          }
+        queue.map(async (f) => {
+          fs.mkdirSync(path.dirname(f.localPath), { recursive: true });
+          const where = `(__mask & ${this.bits.get(f.table.name)}) <> 0 AND kafka_partition = ${f.partition} AND __dt = ${this.dtIndex.get(f.dt)}`;
+          // Records routed with packed values, then canonical events whose fields DuckDB extracts.
+          await this.copy(`${tableSelect(f.table, stage.name, where, this.layout)} UNION ALL ${canonicalSelect(f.table, stage.name, where)}`, f.localPath);
         }),
       );
       return files;
@@ -216,7 +221,7 @@ export class DuckdbParquetWriter {
 
   /** Drops every staged record (the batch will be read again from the log). */
   async discard(): Promise<void> {
-    if (this.sealed) await this.release(this.sealed);
+    for (const stage of [...this.sealed]) await this.release(stage);
     const stage = this.active;
     this.rows.clear();
     stage.appender!.closeSync();
@@ -231,9 +236,9 @@ export class DuckdbParquetWriter {
   }
 
   /** Writes the result of `select` to a local Parquet file. */
-  async copy(select: string, localPath: string, con = this.copyCons[0]): Promise<void> {
+  async copy(select: string, localPath: string): Promise<void> {
     try {
-      await con.run(`COPY (${select}) TO ${literal(localPath)} (${this.copyOptions()})`);
+      await this.withConnection((con) => con.run(`COPY (${select}) TO ${literal(localPath)} (${this.copyOptions()})`));
     } catch (error) {
       throw new StorageError(`cannot write Parquet file ${localPath}`, localPath, { cause: error, retriable: false });
     }
@@ -260,9 +265,21 @@ export class DuckdbParquetWriter {
    * deleted, and their blocks stayed allocated (+30 MB per batch until the memory limit, then spilled).
    */
   private async release(stage: Stage): Promise<void> {
-    await this.copyCons[0].run(stageDdl(stage.name, this.layout));
+    await this.withConnection((con) => con.run(stageDdl(stage.name, this.layout)));
     stage.appender = await this.appendCon.createAppender(stage.name);
     stage.records = 0;
-    this.sealed = null;
+    this.sealed.splice(this.sealed.indexOf(stage), 1);
+  }
+
+  /** Runs `task` on a free copy connection (a connection runs one query at a time). */
+  private async withConnection<T>(task: (con: DuckDBConnection) => Promise<T>): Promise<T> {
+    const con = this.idle.pop() ?? (await new Promise<DuckDBConnection>((resolve) => this.waiters.push(resolve)));
+    try {
+      return await task(con);
+    } finally {
+      const next = this.waiters.shift();
+      if (next) next(con);
+      else this.idle.push(con);
+    }
   }
 }
