@@ -37,6 +37,9 @@ export class FakeKafkaBroker {
   /** Behaviours for the next Produce requests, in order; "ack" once empty. */
   readonly script: ProduceBehaviour[] = [];
   produceRequests = 0;
+  /** InitProducerId requests still to answer with this error code (a coordinator loading, as on a fresh cluster). */
+  initErrors: { count: number; errorCode: number } = { count: 0, errorCode: 0 };
+  initRequests = 0;
   /** Producer id and base sequence of every batch received, appended or not. */
   readonly received: { producerId: number; baseSequence: number; values: string[] }[] = [];
   private server!: net.Server;
@@ -82,6 +85,11 @@ export class FakeKafkaBroker {
     const { port } = this.server.address() as AddressInfo;
     if (apiKey === 3) return metadataAnswer(port, topicsOf(body), this.partitions);
     if (apiKey === 22) {
+      this.initRequests++;
+      if (this.initErrors.count > 0) {
+        this.initErrors.count--;
+        return concat(int32(0), int16(this.initErrors.errorCode), int64(-1), int16(-1));
+      }
       const id = this.nextProducerId++;
       this.producerIds.push(id);
       return concat(int32(0), int16(0), int64(id), int16(0));

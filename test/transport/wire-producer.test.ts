@@ -106,6 +106,22 @@ describe("wire Kafka producer against a fake broker", () => {
     await producer.close();
   });
 
+  it("waits for a transaction coordinator that is still loading (a fresh cluster's first producer id)", async () => {
+    broker.initErrors = { count: 3, errorCode: 14 }; // COORDINATOR_LOAD_IN_PROGRESS
+    const before = broker.initRequests;
+    const producer = producerFor(address);
+    await producer.connect();
+    assert.equal(broker.initRequests, before + 4); // three refusals, then the id
+    await producer.send("events", [{ key: "k", value: "first" }]);
+    await producer.close();
+    assert.deepEqual(broker.log.splice(0).flatMap((b) => b.records.map((r) => r.value)), ["first"]);
+  });
+
+  it("fails to connect when the producer id is refused for a reason Kafka does not retry", async () => {
+    broker.initErrors = { count: 1, errorCode: 53 }; // TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+    await assert.rejects(producerFor(address).connect(), (e: unknown) => e instanceof TransportError && !e.retriable && /error code 53/.test(e.message));
+  });
+
   it("reports a broker that is not there as a retriable error when connecting", async () => {
     const dead = producerFor("127.0.0.1:1", 0);
     await assert.rejects(dead.connect(), (e: unknown) => e instanceof TransportError && e.retriable);

@@ -38,6 +38,8 @@ export interface WireProducerOptions {
 /** Error codes worth retrying with the same batch (Kafka's RetriableException subclasses). */
 const RETRIABLE = new Set([3, 5, 6, 7, 8, 13, 14, 15, 19, 20, 51, 56, 74, 75]);
 const DUPLICATE_SEQUENCE_NUMBER = 46;
+/** Retries of a retriable InitProducerId answer: 0.1, 0.2, 0.4, 0.8, then 1 s apart, ~15 s in all. */
+const INIT_ATTEMPTS = 18;
 
 interface Slot {
   producer: { id: number; epoch: number } | null;
@@ -167,16 +169,26 @@ export class WireKafkaProducer implements LogProducer {
     return out;
   }
 
+  /**
+   * The slot's producer id. A cluster's first InitProducerId creates the transaction-state topic,
+   * and until its coordinator has loaded (seconds on a fresh broker) the answer is a retriable
+   * COORDINATOR_LOAD_IN_PROGRESS or COORDINATOR_NOT_AVAILABLE: those are retried for up to ~15 s.
+   */
   private async producerOf(slot: Slot): Promise<{ id: number; epoch: number }> {
-    if (slot.producer) return slot.producer;
-    const broker = [...this.brokers.values()][0] ?? { nodeId: -1, ...this.bootstrap[0] };
-    const answer = readInitProducerId(await this.connection(slot, broker).request(API.initProducerId, VERSION.initProducerId, initProducerIdRequest()));
-    if (answer.errorCode !== 0) {
-      throw new TransportError(`Kafka InitProducerId failed: error code ${answer.errorCode}`, { retriable: RETRIABLE.has(answer.errorCode) });
+    for (let attempt = 0; !slot.producer; attempt++) {
+      const broker = [...this.brokers.values()][0] ?? { nodeId: -1, ...this.bootstrap[0] };
+      const answer = readInitProducerId(await this.connection(slot, broker).request(API.initProducerId, VERSION.initProducerId, initProducerIdRequest()));
+      if (answer.errorCode === 0) {
+        slot.producer = { id: answer.producerId, epoch: answer.producerEpoch };
+        slot.sequences.clear();
+        break;
+      }
+      const error = new TransportError(`Kafka InitProducerId failed: error code ${answer.errorCode}`, { retriable: RETRIABLE.has(answer.errorCode) });
+      if (!error.retriable || attempt >= INIT_ATTEMPTS) throw error;
+      await sleep(Math.min(1000, 100 * 2 ** attempt));
+      if (this.closed) throw new TransportError("the Kafka producer is closed", { retriable: false });
     }
-    slot.producer = { id: answer.producerId, epoch: answer.producerEpoch };
-    slot.sequences.clear();
-    return slot.producer;
+    return slot.producer!;
   }
 
   /** Reads brokers and the topics' partition leaders; resolves with the leaders of the first topic. */
