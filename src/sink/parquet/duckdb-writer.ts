@@ -17,6 +17,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { TableDef } from "../../events";
 import { StorageError } from "../../errors";
+import { Pool } from "../../pool";
 import type { RoutedRecord } from "../route";
 import { canonicalSelect } from "./extract";
 import { canPackPlain, ident, literal, packJson, packPlain, RAW_COLUMN, stageDdl, stageLayout, tableSelect, type StageLayout } from "./schema";
@@ -69,9 +70,8 @@ export class DuckdbParquetWriter {
   private active: Stage;
   /** Sealed stages, oldest first. */
   private readonly sealed: Stage[] = [];
-  /** Copy connections not running a query, and the queries waiting for one. */
-  private readonly idle: DuckDBConnection[];
-  private readonly waiters: ((con: DuckDBConnection) => void)[] = [];
+  /** Copy connections: each runs one query at a time. */
+  private readonly pool: Pool<DuckDBConnection>;
   private readonly rows: StageRows;
   /** dt values by their index in the stage's __dt column. */
   private readonly dts: string[] = [];
@@ -88,7 +88,7 @@ export class DuckdbParquetWriter {
     private readonly stages: readonly Stage[],
     private readonly compression: Compression,
   ) {
-    this.idle = [...copyCons];
+    this.pool = new Pool(copyCons);
     tables.forEach((t, i) => this.bits.set(t.name, 1 << i));
     this.active = stages[0];
     this.rows = new StageRows(layout.numbers.length);
@@ -272,14 +272,7 @@ export class DuckdbParquetWriter {
   }
 
   /** Runs `task` on a free copy connection (a connection runs one query at a time). */
-  private async withConnection<T>(task: (con: DuckDBConnection) => Promise<T>): Promise<T> {
-    const con = this.idle.pop() ?? (await new Promise<DuckDBConnection>((resolve) => this.waiters.push(resolve)));
-    try {
-      return await task(con);
-    } finally {
-      const next = this.waiters.shift();
-      if (next) next(con);
-      else this.idle.push(con);
-    }
+  private withConnection<T>(task: (con: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.pool.use(task);
   }
 }

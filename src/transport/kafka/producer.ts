@@ -18,6 +18,7 @@
  */
 import { Partitioners, type Kafka, type Message, type Producer } from "kafkajs";
 import { TransportError } from "../../errors";
+import { Pool } from "../../pool";
 import type { Logger } from "../../logger";
 import type { LogProducer, OutgoingMessage } from "../transport";
 import { toTransportError } from "./errors";
@@ -41,13 +42,12 @@ export function toKafkaMessage(message: OutgoingMessage): Message {
 
 export class KafkaLogProducer implements LogProducer {
   private readonly slots: Slot[];
-  private readonly free: Slot[];
-  private readonly waiting: ((slot: Slot) => void)[] = [];
+  private readonly pool: Pool<Slot>;
   private closed = false;
 
   constructor(private readonly kafka: Kafka, private readonly options: KafkaProducerOptions) {
     this.slots = Array.from({ length: Math.max(1, options.concurrency) }, () => ({ current: null }));
-    this.free = [...this.slots];
+    this.pool = new Pool(this.slots);
   }
 
   /** Connects the first kafkajs producer, so a broker that is down is reported at once. */
@@ -58,19 +58,16 @@ export class KafkaLogProducer implements LogProducer {
   async send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     if (this.closed) throw new TransportError("the Kafka producer is closed", { retriable: false });
     if (messages.length === 0) return;
-    const slot = this.free.pop() ?? (await new Promise<Slot>((resolve) => this.waiting.push(resolve)));
-    const attempt = this.closed ? Promise.reject(new TransportError("the Kafka producer is closed", { retriable: false })) : this.producer(slot);
-    try {
-      const producer = await attempt;
-      await producer.send({ topic, acks: -1, timeout: this.options.ackTimeoutMs, messages: messages.map(toKafkaMessage) });
-    } catch (error) {
-      this.discard(slot, attempt);
-      throw toTransportError(`send to ${topic}`, error);
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next(slot);
-      else this.free.push(slot);
-    }
+    await this.pool.use(async (slot) => {
+      const attempt = this.closed ? Promise.reject(new TransportError("the Kafka producer is closed", { retriable: false })) : this.producer(slot);
+      try {
+        const producer = await attempt;
+        await producer.send({ topic, acks: -1, timeout: this.options.ackTimeoutMs, messages: messages.map(toKafkaMessage) });
+      } catch (error) {
+        this.discard(slot, attempt);
+        throw toTransportError(`send to ${topic}`, error);
+      }
+    });
   }
 
   async close(): Promise<void> {

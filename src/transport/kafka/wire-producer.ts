@@ -17,6 +17,7 @@
  *   than risk a batch being taken as a duplicate of one the broker never kept (the silent-loss trap).
  */
 import { TransportError } from "../../errors";
+import { Pool } from "../../pool";
 import type { Logger } from "../../logger";
 import type { LogProducer, OutgoingMessage } from "../transport";
 import { BrokerConnection } from "./wire/connection";
@@ -49,8 +50,7 @@ interface Slot {
 
 export class WireKafkaProducer implements LogProducer {
   private readonly slots: Slot[];
-  private readonly free: Slot[];
-  private readonly waiting: ((slot: Slot) => void)[] = [];
+  private readonly pool: Pool<Slot>;
   private readonly topics = new Map<string, number[]>();
   private brokers = new Map<number, BrokerAddress>();
   private readonly bootstrap: { host: string; port: number }[];
@@ -60,7 +60,7 @@ export class WireKafkaProducer implements LogProducer {
   constructor(private readonly options: WireProducerOptions) {
     this.bootstrap = options.brokers.map(parseBroker);
     this.slots = Array.from({ length: Math.max(1, options.concurrency) }, () => ({ producer: null, sequences: new Map(), connections: new Map() }));
-    this.free = [...this.slots];
+    this.pool = new Pool(this.slots);
   }
 
   /** Reads the cluster's brokers and takes the first slot's producer id: a broker that is down is reported at once. */
@@ -78,18 +78,15 @@ export class WireKafkaProducer implements LogProducer {
   async send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     if (this.closed) throw new TransportError("the Kafka producer is closed", { retriable: false });
     if (messages.length === 0) return;
-    const slot = this.free.pop() ?? (await new Promise<Slot>((resolve) => this.waiting.push(resolve)));
-    try {
-      if (this.closed) throw new TransportError("the Kafka producer is closed", { retriable: false });
-      await this.deliver(slot, topic, messages);
-    } catch (error) {
-      this.reset(slot);
-      throw asTransportError(`send to ${topic}`, error);
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next(slot);
-      else this.free.push(slot);
-    }
+    await this.pool.use(async (slot) => {
+      try {
+        if (this.closed) throw new TransportError("the Kafka producer is closed", { retriable: false });
+        await this.deliver(slot, topic, messages);
+      } catch (error) {
+        this.reset(slot);
+        throw asTransportError(`send to ${topic}`, error);
+      }
+    });
   }
 
   async close(): Promise<void> {
