@@ -52,7 +52,7 @@ export class PrestoEngine implements QueryEngine {
   private readonly dialect: "trino" | "presto";
   private readonly where: { catalog: string; schema: string };
   private schemaReady = false;
-  /** The last sync of each table, while one runs. */
+  /** The last sync of each table (settled or not; never rejects). */
   private readonly syncs = new Map<string, Promise<void>>();
 
   constructor(private readonly options: PrestoEngineOptions) {
@@ -123,13 +123,8 @@ export class PrestoEngine implements QueryEngine {
    * try to add the same new partition, and the second fails with ALREADY_EXISTS (seen on Trino 476).
    */
   syncPartitions(table: TableDef): Promise<void> {
-    const previous = this.syncs.get(table.name) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.query(trinoSyncPartitions(table, this.where))).then(() => undefined);
-    const tail = run.catch(() => undefined);
-    this.syncs.set(table.name, tail);
-    void tail.then(() => {
-      if (this.syncs.get(table.name) === tail) this.syncs.delete(table.name);
-    });
+    const run = (this.syncs.get(table.name) ?? Promise.resolve()).then(() => this.query(trinoSyncPartitions(table, this.where))).then(() => undefined);
+    this.syncs.set(table.name, run.catch(() => undefined));
     return run;
   }
 

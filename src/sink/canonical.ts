@@ -12,7 +12,7 @@
  * JSON.parse + validation cost ~4.3 us per event; this check ~0.5 us (bench/RESULTS.md, sink).
  */
 import { ENVELOPE, EVENT_TYPES, fieldsOf, OUTCOMES, type EventType, type FieldDef, type Outcome } from "../events";
-import { isWritableTimestamp } from "./naming";
+import { DAY_MS, isWritableTimestamp } from "./naming";
 
 export interface CanonicalEvent {
   type: EventType;
@@ -82,7 +82,7 @@ function integerAt(s: string, at: number): number {
 }
 
 /** 400 Gregorian years, in ms: Date.UTC maps years 0-99 to 1900-1999, so it is given year + 400. */
-const CYCLE_MS = 146_097 * 86_400_000;
+const CYCLE_MS = 146_097 * DAY_MS;
 
 /**
  * Epoch ms of `YYYY-MM-DDTHH:MM:SS.sssZ` at `at` (already validated), as Date.parse computes it:

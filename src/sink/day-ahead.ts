@@ -13,14 +13,14 @@ import type { TableDef } from "../events";
 import type { Logger } from "../logger";
 import type { QueryEngine } from "../query/engine";
 import type { Storage } from "../storage";
-import { DAY_MS, dtOf, partitionDir } from "./naming";
+import { DAY_MS, dtOf, partitionDir, partitionKey } from "./naming";
 
 export interface DayAheadOptions {
   storage: Storage;
   engine: QueryEngine;
   tables: readonly TableDef[];
   logger: Logger;
-  /** `table/dt` keys of partitions the engine knows; days made ready are added to it. */
+  /** Partitions the engine knows (naming.ts partitionKey); days made ready are added to it. */
   known: Set<string>;
 }
 
@@ -62,6 +62,6 @@ export class DayAhead {
       for (const dt of dts) this.days.delete(dt);
       throw error;
     }
-    for (const t of tables) for (const dt of dts) known.add(`${t.name}/${dt}`);
+    for (const t of tables) for (const dt of dts) known.add(partitionKey(t.name, dt));
   }
 }

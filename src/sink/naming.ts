@@ -76,6 +76,11 @@ export function parseDtFolder(name: string): string | null {
   return DT_PATTERN.exec(name)?.[1] ?? null;
 }
 
+/** Key of one table's dt partition (the sets of partitions a SQL engine already knows). */
+export function partitionKey(table: string, dt: string): string {
+  return `${table}/${dt}`;
+}
+
 export function tableDir(root: string, table: string): string {
   return posix.join(root, table);
 }

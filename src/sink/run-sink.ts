@@ -17,7 +17,7 @@ import { createFaults, type Faults } from "./faults";
 import { SinkMetrics } from "./metrics";
 import { startMetricsServer, type MetricsServer } from "./metrics-server";
 import { DuckdbParquetWriter } from "./parquet/duckdb-writer";
-import { TOPIC_PATTERN } from "./naming";
+import { partitionKey, TOPIC_PATTERN } from "./naming";
 import { recover } from "./recover";
 import { nextCheckIn } from "./roll-policy";
 import { SinkLoop } from "./sink-loop";
@@ -95,7 +95,7 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
     });
 
     // 3. Register the tables for SQL; remember which partitions the engine already knows.
-    const known = new Set(recovered.files.map((f) => `${f.table}/${f.dt}`));
+    const known = new Set(recovered.files.map((f) => partitionKey(f.table, f.dt)));
     if (options.engine) await registerTables(options.engine, storage, tables);
     // Streaming on a metastore: today's and tomorrow's partitions are registered before they are needed.
     dayAhead = mode === "stream" && options.engine?.registersPartitions ? new DayAhead({ storage, engine: options.engine, tables, logger, known }) : null;
@@ -104,8 +104,9 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
       dayAhead?.ahead(Date.now());
       const changed = new Set<string>();
       for (const f of result.files) {
-        if (!known.has(`${f.table}/${f.dt}`)) changed.add(f.table);
-        known.add(`${f.table}/${f.dt}`);
+        const key = partitionKey(f.table, f.dt);
+        if (!known.has(key)) changed.add(f.table);
+        known.add(key);
       }
       const engine = options.engine;
       if (!engine) return;

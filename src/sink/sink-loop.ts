@@ -104,7 +104,7 @@ export class SinkLoop {
     if (this.failed) throw this.failed;
   }
 
-  /** Seals the stage and starts its commit once the previous commit is done. Serialised. */
+  /** Seals the stage and starts its commit once at most one other commit is in flight. Serialised. */
   private roll(reason: RollReason | "flush"): Promise<void> {
     const run = this.chain.then(async () => {
       await this.older; // two commits in flight at most (the writer has two stages to seal)

@@ -15,8 +15,10 @@ interface Seen {
   headers: http.IncomingHttpHeaders;
 }
 
-async function startCoordinator(answer: (statement: string) => object) {
+/** `delayMs`: how long each query runs (its answer is held back); `load` counts the queries running at once. */
+async function startCoordinator(answer: (statement: string) => object, delayMs = 0) {
   const seen: Seen[] = [];
+  const load = { running: 0, most: 0 };
   const pending = new Map<string, object>();
   let next = 0;
   const server = http.createServer((req, res) => {
@@ -27,17 +29,21 @@ async function startCoordinator(answer: (statement: string) => object) {
       if (req.method === "POST") {
         const statement = Buffer.concat(chunks).toString();
         seen.push({ statement, headers: req.headers });
+        load.most = Math.max(load.most, ++load.running);
         const id = `q${next++}`;
         pending.set(id, answer(statement));
         res.end(JSON.stringify({ id, infoUri: `${base}/ui/${id}`, nextUri: `${base}/v1/statement/${id}/1`, stats: { state: "QUEUED" } }));
       } else {
         const id = req.url!.split("/")[3];
-        res.end(JSON.stringify({ id, infoUri: `${base}/ui/${id}`, ...pending.get(id) }));
+        setTimeout(() => {
+          load.running--; // every answer here is final (no nextUri)
+          res.end(JSON.stringify({ id, infoUri: `${base}/ui/${id}`, ...pending.get(id) }));
+        }, delayMs);
       }
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => new Promise((r) => server.close(r)) };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, load, close: () => new Promise((r) => server.close(r)) };
 }
 
 const FINISHED = {
@@ -102,32 +108,8 @@ describe("PrestoEngine protocol handling", () => {
 });
 
 describe("PrestoEngine partition syncs", () => {
-  /** A coordinator whose every query takes ~30 ms; it counts the queries running at once. */
-  async function slowCoordinator() {
-    const state = { running: 0, most: 0, statements: [] as string[] };
-    let next = 0;
-    const server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c)).on("end", () => {
-        const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-        res.setHeader("content-type", "application/json");
-        if (req.method === "POST") {
-          state.statements.push(Buffer.concat(chunks).toString());
-          state.most = Math.max(state.most, ++state.running);
-          const id = `q${next++}`;
-          res.end(JSON.stringify({ id, infoUri: `${base}/ui/${id}`, nextUri: `${base}/v1/statement/${id}/1`, stats: { state: "QUEUED" } }));
-        } else {
-          setTimeout(() => {
-            state.running--;
-            res.end(JSON.stringify({ id: "x", stats: { state: "FINISHED" }, columns: [{ name: "result", type: "boolean" }], data: [[true]] }));
-          }, 30);
-        }
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return { url, state, close: () => new Promise((r) => server.close(r)) };
-  }
+  /** A coordinator whose every query takes ~30 ms. */
+  const slowCoordinator = () => startCoordinator(() => ({ stats: { state: "FINISHED" }, columns: [{ name: "result", type: "boolean" }], data: [[true]] }), 30);
   const table = (name: string) => ({ name, doc: "", columns: [], accepts: () => false });
 
   it("runs concurrent syncs of one table one after the other (Trino refuses the second with ALREADY_EXISTS)", async () => {
@@ -135,8 +117,8 @@ describe("PrestoEngine partition syncs", () => {
     try {
       const engine = new PrestoEngine({ kind: "trino", url: coordinator.url, catalog: "hive", schema: "default", user: "u", pollMs: 5 });
       await Promise.all([engine.syncPartitions(table("events")), engine.syncPartitions(table("events")), engine.syncPartitions(table("events"))]);
-      assert.equal(coordinator.state.statements.length, 3);
-      assert.equal(coordinator.state.most, 1);
+      assert.equal(coordinator.seen.length, 3);
+      assert.equal(coordinator.load.most, 1);
     } finally {
       await coordinator.close();
     }
@@ -147,7 +129,7 @@ describe("PrestoEngine partition syncs", () => {
     try {
       const engine = new PrestoEngine({ kind: "trino", url: coordinator.url, catalog: "hive", schema: "default", user: "u", pollMs: 5 });
       await Promise.all([engine.syncPartitions(table("events")), engine.syncPartitions(table("guilds"))]);
-      assert.equal(coordinator.state.most, 2);
+      assert.equal(coordinator.load.most, 2);
     } finally {
       await coordinator.close();
     }

@@ -37,8 +37,8 @@ export interface ParquetWriterOptions {
    */
   threads?: number;
   /**
-   * COPYs of one batch run at once (default 2). Each runs on a libuv thread of its own, so two
-   * use both cores while the JS thread waits for the commit, without DuckDB's worker threads.
+   * COPYs that run at once, of one batch or two (default 2). Each runs on a libuv thread of its
+   * own, so two use both cores without DuckDB's worker threads.
    */
   copyConnections?: number;
 }
@@ -81,7 +81,7 @@ export class DuckdbParquetWriter {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly appendCon: DuckDBConnection,
-    /** Connections that write files; a batch's COPYs run on all of them at once. */
+    /** Connections that write files, lent out by `pool` one query at a time. */
     private readonly copyCons: readonly DuckDBConnection[],
     private readonly tables: readonly TableDef[],
     private readonly layout: StageLayout,
@@ -185,7 +185,7 @@ export class DuckdbParquetWriter {
     if (!stage) throw new StorageError(`stage ${sealed.name} is not sealed`);
     try {
       const files: LocalFile[] = [];
-      const groups = await this.withConnection((con) =>
+      const groups = await this.pool.use((con) =>
         con.runAndReadAll(`SELECT __mask, kafka_partition, __dt, count(*)::INTEGER FROM ${ident(stage.name)} GROUP BY ALL`),
       );
       const counts = new Map<string, number>();
@@ -238,7 +238,7 @@ export class DuckdbParquetWriter {
   /** Writes the result of `select` to a local Parquet file. */
   async copy(select: string, localPath: string): Promise<void> {
     try {
-      await this.withConnection((con) => con.run(`COPY (${select}) TO ${literal(localPath)} (${this.copyOptions()})`));
+      await this.pool.use((con) => con.run(`COPY (${select}) TO ${literal(localPath)} (${this.copyOptions()})`));
     } catch (error) {
       throw new StorageError(`cannot write Parquet file ${localPath}`, localPath, { cause: error, retriable: false });
     }
@@ -265,14 +265,10 @@ export class DuckdbParquetWriter {
    * deleted, and their blocks stayed allocated (+30 MB per batch until the memory limit, then spilled).
    */
   private async release(stage: Stage): Promise<void> {
-    await this.withConnection((con) => con.run(stageDdl(stage.name, this.layout)));
+    await this.pool.use((con) => con.run(stageDdl(stage.name, this.layout)));
     stage.appender = await this.appendCon.createAppender(stage.name);
     stage.records = 0;
     this.sealed.splice(this.sealed.indexOf(stage), 1);
   }
 
-  /** Runs `task` on a free copy connection (a connection runs one query at a time). */
-  private withConnection<T>(task: (con: DuckDBConnection) => Promise<T>): Promise<T> {
-    return this.pool.use(task);
-  }
 }

@@ -20,6 +20,7 @@ import { TransportError } from "../../errors";
 import { Pool } from "../../pool";
 import type { Logger } from "../../logger";
 import type { LogProducer, OutgoingMessage } from "../transport";
+import { toTransportError } from "./errors";
 import { BrokerConnection } from "./wire/connection";
 import { partitionForKey } from "./wire/murmur2";
 import { API, initProducerIdRequest, metadataRequest, produceRequest, readInitProducerId, readMetadata, readProduce, VERSION, type BrokerAddress } from "./wire/protocol";
@@ -71,7 +72,7 @@ export class WireKafkaProducer implements LogProducer {
       await this.producerOf(slot);
     } catch (error) {
       this.reset(slot);
-      throw asTransportError("producer connect", error);
+      throw toTransportError("producer connect", error);
     }
   }
 
@@ -84,7 +85,7 @@ export class WireKafkaProducer implements LogProducer {
         await this.deliver(slot, topic, messages);
       } catch (error) {
         this.reset(slot);
-        throw asTransportError(`send to ${topic}`, error);
+        throw toTransportError(`send to ${topic}`, error);
       }
     });
   }
@@ -110,9 +111,9 @@ export class WireKafkaProducer implements LogProducer {
     let lastError: TransportError | null = null;
     for (let attempt = 0; attempt <= this.options.retries; attempt++) {
       if (attempt > 0) {
-        await sleep(Math.min(1000, 100 * 2 ** (attempt - 1)));
+        await sleep(backoffMs(attempt - 1));
         if (this.closed) throw new TransportError("the Kafka producer is closed", { retriable: false });
-        await this.refreshMetadata(slot, [topic]).catch((error: unknown) => (lastError = asTransportError("metadata", error)));
+        await this.refreshMetadata(slot, [topic]).catch((error: unknown) => (lastError = toTransportError("metadata", error)));
       }
       lastError = (await this.produceOnce(slot, topic, batches)) ?? lastError;
       if (batches.size === 0) return;
@@ -144,7 +145,7 @@ export class WireKafkaProducer implements LogProducer {
           failure = error;
         }
       } catch (error) {
-        const e = asTransportError(`send to ${topic}`, error);
+        const e = toTransportError(`send to ${topic}`, error);
         if (!e.retriable) throw e;
         failure = e;
       }
@@ -182,7 +183,7 @@ export class WireKafkaProducer implements LogProducer {
       }
       const error = new TransportError(`Kafka InitProducerId failed: error code ${answer.errorCode}`, { retriable: RETRIABLE.has(answer.errorCode) });
       if (!error.retriable || attempt >= INIT_ATTEMPTS) throw error;
-      await sleep(Math.min(1000, 100 * 2 ** attempt));
+      await sleep(backoffMs(attempt));
       if (this.closed) throw new TransportError("the Kafka producer is closed", { retriable: false });
     }
     return slot.producer!;
@@ -207,7 +208,7 @@ export class WireKafkaProducer implements LogProducer {
         if (error instanceof TransportError && !error.retriable) throw error;
       }
     }
-    throw asTransportError("metadata", lastError);
+    throw toTransportError("metadata", lastError);
   }
 
   private connection(slot: Slot, broker: { host: string; port: number }): BrokerConnection {
@@ -235,10 +236,9 @@ function parseBroker(address: string): { host: string; port: number } {
   return at < 0 ? { host: address, port: 9092 } : { host: address.slice(0, at), port: Number(address.slice(at + 1)) };
 }
 
-function asTransportError(what: string, error: unknown): TransportError {
-  if (error instanceof TransportError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new TransportError(`Kafka ${what} failed: ${message}`, { retriable: false, cause: error });
+/** Wait before the n-th retry (from 0): 100 ms doubling, at most 1 s. */
+function backoffMs(n: number): number {
+  return Math.min(1000, 100 * 2 ** n);
 }
 
 function sleep(ms: number): Promise<void> {
