@@ -133,6 +133,32 @@ export function runTransportContract(name: string, fixture: TransportFixture): v
       assert.equal(committed.get(1), 2);
     });
 
+    it("lets timers and I/O run between batches while it works through a backlog", async () => {
+      const topic = freshTopic();
+      await transport.ensureTopic(topic, { partitions: 1 });
+      const producer = await transport.producer();
+      await producer.send(topic, Array.from({ length: 40 }, (_, i) => ({ value: String(i) })));
+      await producer.close();
+      let delivered = 0;
+      let deliveredWhenTimersRan = -1;
+      let done!: () => void;
+      const all = new Promise<void>((r) => (done = r));
+      const sub = await transport.consume({
+        topic,
+        groupId: `g-${randomUUID().slice(0, 8)}`,
+        from: new Map(),
+        maxBatch: 4,
+        onBatch: async (batch) => {
+          if (delivered === 0) setImmediate(() => (deliveredWhenTimersRan = delivered));
+          delivered += batch.length;
+          if (delivered >= 40) done();
+        },
+      });
+      await all;
+      await sub.stop();
+      assert.ok(deliveredWhenTimersRan >= 4 && deliveredWhenTimersRan < 40, `timers ran after ${deliveredWhenTimersRan} of 40 records (-1: only once all were delivered)`);
+    });
+
     it("stops a subscription while it waits for new messages", async () => {
       const topic = freshTopic();
       await transport.ensureTopic(topic, { partitions: 1 });

@@ -102,9 +102,11 @@ export class DuckdbParquetWriter {
       memory_limit: options.memoryLimit ?? "192MB",
       temp_directory: path.join(options.tmpDir, "duckdb-spill"),
       threads: String(options.threads ?? 1),
-      // DuckDB's jemalloc kept each batch's freed COPY and stage memory (default threshold 512 MB):
-      // returning it after every bulk free cut the sink's peak RSS by ~100 MB (bench/RESULTS.md).
-      allocator_bulk_deallocation_flush_threshold: "8MB",
+      // DuckDB kept each batch's freed COPY and stage memory (default threshold 512 MB): returning it
+      // after every bulk free cut the sink's peak RSS by ~100 MB. At 8 MB the memory went back and
+      // was faulted in again ~750k times per million events (~2 s of kernel CPU); 16 MB with smaller
+      // row groups (copyOptions) halves that at the same peak RSS (bench/RESULTS.md, sink).
+      allocator_bulk_deallocation_flush_threshold: "16MB",
     });
     const layout = stageLayout(tables);
     if (!layout.numbers.includes("kafka_partition")) throw new StorageError("every table needs a kafka_partition column");
@@ -230,9 +232,13 @@ export class DuckdbParquetWriter {
     stage.records = 0;
   }
 
-  /** COPY options shared by the sink and compaction. */
+  /**
+   * COPY options of the sink's files. Row groups of 16,384 rows: a COPY holds one row group's data
+   * at a time, and 100,000-row groups (a whole batch's events) made the sink's peak memory and its
+   * page faults higher for no gain in speed (bench/RESULTS.md). Compaction writes larger ones.
+   */
   copyOptions(): string {
-    return `FORMAT parquet, COMPRESSION ${this.compression}, ROW_GROUP_SIZE 100000`;
+    return `FORMAT parquet, COMPRESSION ${this.compression}, ROW_GROUP_SIZE 16384`;
   }
 
   /** Writes the result of `select` to a local Parquet file. */

@@ -7,6 +7,7 @@ import { Worker } from "node:worker_threads";
 import { TransportError } from "../../errors";
 import type { Logger } from "../../logger";
 import type { ConsumeOptions, LogProducer, LogRecord, Offsets, OutgoingMessage, Subscription, Transport } from "../transport";
+import { yieldToEventLoop } from "../event-loop";
 import { LogStore, openLogDb } from "./store";
 import type { AppendReply, AppendRequest } from "./worker";
 
@@ -169,6 +170,7 @@ class PollingSubscription implements Subscription {
         await onBatch(records);
         positions.set(partition, records[records.length - 1].offset + 1);
         delivered += records.length;
+        await yieldToEventLoop();
       }
       if (delivered === 0 && !this.stopped) {
         await new Promise<void>((resolve) => {

@@ -7,6 +7,7 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from "kafkajs";
 import type { Logger } from "../../logger";
 import type { ConsumeOptions, LogRecord, Subscription } from "../transport";
+import { yieldToEventLoop } from "../event-loop";
 import { toTransportError } from "./errors";
 
 /** kafkajs' special offset for "earliest". */
@@ -88,6 +89,7 @@ export class KafkaSubscription implements Subscription {
       this.positions.set(partition, last + 1);
       resolveOffset(String(last));
       await heartbeat();
+      await yieldToEventLoop();
     }
   }
 
