@@ -56,16 +56,31 @@ export function matchCanonical(raw: string): CanonicalEvent | null {
   const t = raw.indexOf(TYPE_KEY);
   if (t < 0) return null;
   const typeStart = t + TYPE_KEY.length;
-  const match = PATTERNS.find((p) => raw.startsWith(p.quoted, typeStart));
+  let match: (typeof PATTERNS)[number] | undefined;
+  for (const p of PATTERNS) {
+    if (raw.startsWith(p.quoted, typeStart)) {
+      match = p;
+      break;
+    }
+  }
   if (match === undefined || !match.pattern.test(raw)) return null;
-  const type = match.type;
-  // The text matched: no string value holds a quote, so each key occurs exactly once, as a key.
-  const o = raw.indexOf(OUTCOME_KEY) + OUTCOME_KEY.length;
-  const outcome = QUOTED_OUTCOMES.find((v) => raw.startsWith(v.quoted, o))!.outcome;
-  const p = raw.indexOf(TIMESTAMP_KEY) + TIMESTAMP_KEY.length;
+  const p = valueAt(raw, TIMESTAMP_KEY, typeStart);
   const timestamp = raw.charCodeAt(p) === 34 ? isoMs(raw, p + 1) : integerAt(raw, p);
   if (!isWritableTimestamp(timestamp)) return null;
-  return { type, outcome, timestamp };
+  const o = valueAt(raw, OUTCOME_KEY, p);
+  for (const v of QUOTED_OUTCOMES) if (raw.startsWith(v.quoted, o)) return { type: match.type, outcome: v.outcome, timestamp };
+  return null; // unreachable: the pattern allows only the contract's outcomes
+}
+
+/**
+ * Where the value of `key` starts in a matched text. The text matched: no string value holds a
+ * quote, so the key occurs exactly once, as a key; it is looked for from `from` on (toWire's key
+ * order puts it there), then from the start.
+ */
+function valueAt(raw: string, key: string, from: number): number {
+  let at = raw.indexOf(key, from);
+  if (at < 0) at = raw.indexOf(key);
+  return at + key.length;
 }
 
 const digits = (s: string, at: number, n: number) => {
@@ -81,16 +96,20 @@ function integerAt(s: string, at: number): number {
   return Number(s.slice(at, end));
 }
 
-/** 400 Gregorian years, in ms: Date.UTC maps years 0-99 to 1900-1999, so it is given year + 400. */
-const CYCLE_MS = 146_097 * DAY_MS;
-
 /**
  * Epoch ms of `YYYY-MM-DDTHH:MM:SS.sssZ` at `at` (already validated), as Date.parse computes it:
  * a day past the month's end rolls into the next month (2026-02-30 is March 2), as in MakeDay.
+ * Days are counted with integer arithmetic (days from 1970-01-01 of a proleptic Gregorian date),
+ * which cost a third of a Date.UTC call.
  */
 function isoMs(s: string, at: number): number {
-  return (
-    Date.UTC(digits(s, at, 4) + 400, digits(s, at + 5, 2) - 1, digits(s, at + 8, 2), digits(s, at + 11, 2), digits(s, at + 14, 2), digits(s, at + 17, 2), digits(s, at + 20, 3)) -
-    CYCLE_MS
-  );
+  const month = digits(s, at + 5, 2);
+  // Years start in March, so the leap day is the last day of the year.
+  const year = digits(s, at, 4) - (month <= 2 ? 1 : 0);
+  const era = Math.floor(year / 400);
+  const yearOfEra = year - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + digits(s, at + 8, 2) - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  const days = era * 146_097 + dayOfEra - 719_468;
+  return days * DAY_MS + digits(s, at + 11, 2) * 3_600_000 + digits(s, at + 14, 2) * 60_000 + digits(s, at + 17, 2) * 1000 + digits(s, at + 20, 3);
 }

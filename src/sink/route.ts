@@ -44,7 +44,8 @@ export interface RouteOptions {
 }
 
 const EVENT_TABLES = TABLES.filter((t) => t !== DEAD_LETTER_TABLE);
-const DEAD_LETTER_ONLY: readonly TableDef[] = Object.freeze([DEAD_LETTER_TABLE]);
+/** The tables of every dead letter (one shared list: `tables === DEAD_LETTER_ONLY` tells a dead letter). */
+export const DEAD_LETTER_ONLY: readonly TableDef[] = Object.freeze([DEAD_LETTER_TABLE]);
 
 /** Routes one record; never throws. An invalid record goes to dead_letters only. */
 export function routeRecord(record: LogRecord, options: RouteOptions): RoutedRecord {

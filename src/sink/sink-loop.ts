@@ -12,7 +12,7 @@ import type { Faults } from "./faults";
 import type { SinkMetrics } from "./metrics";
 import type { OffsetRange } from "./naming";
 import { addToBuffer, EMPTY_BUFFER, rollReason, type BufferState, type RollPolicy, type RollReason } from "./roll-policy";
-import { routeRecord } from "./route";
+import { DEAD_LETTER_ONLY, routeRecord, type RouteOptions } from "./route";
 
 export interface LoopOptions {
   commit: CommitContext;
@@ -72,21 +72,36 @@ export class SinkLoop {
     if (this.failed) throw this.failed;
     const { writer } = this.options.commit;
     const { maxRows, maxBytes } = this.options.policy;
+    const { metrics } = this.options;
     const ingestedAt = Date.now();
+    const route: RouteOptions = { maxMessageBytes: this.options.maxMessageBytes, ingestedAt };
+    // Per-partition state is looked up when the partition changes and after a roll, not per record.
+    let partition = -1;
+    let expected = 0;
+    let range: OffsetRange | undefined;
     for (const rec of records) {
-      const expected = this.expected.get(rec.partition) ?? 0;
+      if (rec.partition !== partition) {
+        if (partition >= 0) this.expected.set(partition, expected);
+        partition = rec.partition;
+        expected = this.expected.get(partition) ?? 0;
+        range = this.ranges.get(partition);
+      }
       if (rec.offset < expected) continue;
-      const routed = routeRecord(rec, { maxMessageBytes: this.options.maxMessageBytes, ingestedAt });
+      const routed = routeRecord(rec, route);
       writer.add(routed);
-      if (routed.tables.length === 1 && routed.tables[0].name === "dead_letters") this.options.metrics.deadLetters++;
-      const range = this.ranges.get(rec.partition);
+      if (routed.tables === DEAD_LETTER_ONLY) metrics.deadLetters++;
       if (range) range.end = rec.offset;
-      else this.ranges.set(rec.partition, { topic: this.options.topic, partition: rec.partition, start: rec.offset, end: rec.offset });
-      this.expected.set(rec.partition, rec.offset + 1);
-      this.options.metrics.records++;
+      else this.ranges.set(partition, (range = { topic: this.options.topic, partition, start: rec.offset, end: rec.offset }));
+      expected = rec.offset + 1;
+      metrics.records++;
       this.buffer = addToBuffer(this.buffer, 1, rec.value.length, ingestedAt);
-      if (this.buffer.records >= maxRows || this.buffer.bytes >= maxBytes) await this.maybeRoll(Date.now());
+      if (this.buffer.records >= maxRows || this.buffer.bytes >= maxBytes) {
+        this.expected.set(partition, expected);
+        await this.maybeRoll(Date.now());
+        range = this.ranges.get(partition); // a roll starts new ranges
+      }
     }
+    if (partition >= 0) this.expected.set(partition, expected);
     await this.maybeRoll(Date.now());
   }
 

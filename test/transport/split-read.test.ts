@@ -29,4 +29,15 @@ describe("splitting an aggregated log read", () => {
   it("refuses a read whose lengths do not add up to its bytes", () => {
     assert.throws(() => splitRead("t", 0, { meta: "0,0,5", values: Buffer.from("abc"), keys: null }), /inconsistent/);
   });
+
+  it("reads the largest safe offset and negative timestamps exactly", () => {
+    const records = splitRead("t", 0, { meta: "9007199254740990,-1,1,9007199254740991,1700000000123,2", values: Buffer.from("abc"), keys: null });
+    assert.deepEqual(records.map((r) => [r.offset, r.timestamp, r.value.toString()]), [[9007199254740990, -1, "a"], [9007199254740991, 1700000000123, "bc"]]);
+  });
+
+  it("refuses numbers that are not plain integers, and a missing field", () => {
+    for (const meta of ["0,x,1", "0,1.5,1", "0,,1", "0,1", "0,1,1,", "0,--1,1"]) {
+      assert.throws(() => splitRead("t", 0, { meta, values: Buffer.from("a"), keys: null }), /inconsistent/, meta);
+    }
+  });
 });

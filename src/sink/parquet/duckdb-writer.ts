@@ -77,6 +77,8 @@ export class DuckdbParquetWriter {
   private readonly dts: string[] = [];
   private readonly dtIndex = new Map<string, number>();
   private readonly strings: (string | null)[];
+  /** Where a canonical record's numbers go: its row's only columns (route.ts). */
+  private readonly canonicalNumbers: { partition: number; offset: number; timestamp: number; ingestedAt: number };
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -92,6 +94,8 @@ export class DuckdbParquetWriter {
     tables.forEach((t, i) => this.bits.set(t.name, 1 << i));
     this.active = stages[0];
     this.rows = new StageRows(layout.numbers.length);
+    const at = (column: string) => layout.numbers.indexOf(column); // -1: no table has it
+    this.canonicalNumbers = { partition: at("kafka_partition"), offset: at("kafka_offset"), timestamp: at("timestamp"), ingestedAt: at("ingested_at") };
     this.strings = new Array(layout.strings.length).fill(null);
   }
 
@@ -127,43 +131,66 @@ export class DuckdbParquetWriter {
 
   /** Stages one routed record (synchronous: gathered here, appended to DuckDB a chunk at a time). */
   add(routed: RoutedRecord): void {
-    const { strings, numbers } = this.layout;
     const rows = this.rows;
     const i = rows.size++;
-    // Canonical records share a few constant table lists (route.ts): their masks are remembered.
+    rows.masks[i] = this.maskOf(routed);
+    rows.dts[i] = this.dtNumber(routed.dt);
+    if (routed.canonical) this.stageCanonical(routed, i);
+    else this.stagePacked(routed, i);
+    this.active.records++;
+    if (rows.full) rows.appendTo(this.active.appender!);
+  }
+
+  /** The bits of the tables that take the record. Canonical records share a few constant table lists (route.ts): their masks are remembered. */
+  private maskOf(routed: RoutedRecord): number {
     let mask = routed.canonical ? this.masks.get(routed.tables) : undefined;
     if (mask === undefined) {
       mask = 0;
       for (const t of routed.tables) mask |= this.bits.get(t.name) ?? 0;
       if (routed.canonical) this.masks.set(routed.tables, mask);
     }
-    if (routed.canonical) {
-      // DuckDB extracts the fields from the text when writing (extract.ts).
-      rows.texts[i] = routed.raw;
-      rows.json[i] = 0;
-      rows.raw[i] = 1;
-    } else {
-      const values = this.strings;
-      for (let s = 0; s < strings.length; s++) {
-        const v = strings[s] === RAW_COLUMN ? routed.raw : routed.row[strings[s]];
-        values[s] = typeof v === "string" ? v : null;
-      }
-      // A valid event's strings are substrings of its text when the text has no escapes, and a valid
-      // JSON text holds no raw control characters: no separator can occur (a memchr instead of a regex).
-      const plain = routed.valuesFromRaw ? !routed.raw.includes("\\") : canPackPlain(values);
-      rows.texts[i] = plain ? packPlain(values) : packJson(values);
-      rows.json[i] = plain ? 0 : 1;
-      rows.raw[i] = 0;
+    return mask;
+  }
+
+  /**
+   * A canonical event: its raw text, whose fields DuckDB extracts when writing (extract.ts). Its
+   * row holds only the lineage, timestamp and ingested_at (route.ts), read here by name: a keyed
+   * read per number column, with varying names, was a megamorphic lookup each.
+   */
+  private stageCanonical(routed: RoutedRecord, i: number): void {
+    const rows = this.rows;
+    rows.texts[i] = routed.raw;
+    rows.json[i] = 0;
+    rows.raw[i] = 1;
+    for (let n = 0; n < rows.numbers.length; n++) rows.numbers[n][i] = NaN;
+    const { row } = routed;
+    const at = this.canonicalNumbers;
+    if (at.partition >= 0) rows.numbers[at.partition][i] = row.kafka_partition as number;
+    if (at.offset >= 0) rows.numbers[at.offset][i] = row.kafka_offset as number;
+    if (at.timestamp >= 0) rows.numbers[at.timestamp][i] = row.timestamp as number;
+    if (at.ingestedAt >= 0) rows.numbers[at.ingestedAt][i] = row.ingested_at as number;
+  }
+
+  /** Any other record: its routed values, the strings packed into one text (schema.ts). */
+  private stagePacked(routed: RoutedRecord, i: number): void {
+    const { strings, numbers } = this.layout;
+    const rows = this.rows;
+    const values = this.strings;
+    for (let s = 0; s < strings.length; s++) {
+      const v = strings[s] === RAW_COLUMN ? routed.raw : routed.row[strings[s]];
+      values[s] = typeof v === "string" ? v : null;
     }
-    rows.masks[i] = mask;
-    rows.dts[i] = this.dtNumber(routed.dt);
+    // A valid event's strings are substrings of its text when the text has no escapes, and a valid
+    // JSON text holds no raw control characters: no separator can occur (a memchr instead of a regex).
+    const plain = routed.valuesFromRaw ? !routed.raw.includes("\\") : canPackPlain(values);
+    rows.texts[i] = plain ? packPlain(values) : packJson(values);
+    rows.json[i] = plain ? 0 : 1;
+    rows.raw[i] = 0;
     for (let n = 0; n < numbers.length; n++) {
       const v = routed.row[numbers[n]];
       // NaN stands for NULL: TRY_CAST makes it NULL again (schema.ts).
       rows.numbers[n][i] = typeof v === "number" ? v : NaN;
     }
-    this.active.records++;
-    if (rows.full) rows.appendTo(this.active.appender!);
   }
 
   /** Switches appends to a free stage and returns the sealed one. At most two stages may be sealed at a time. */
