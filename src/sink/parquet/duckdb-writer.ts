@@ -107,10 +107,11 @@ export class DuckdbParquetWriter {
       temp_directory: path.join(options.tmpDir, "duckdb-spill"),
       threads: String(options.threads ?? 1),
       // DuckDB kept each batch's freed COPY and stage memory (default threshold 512 MB): returning it
-      // after every bulk free cut the sink's peak RSS by ~100 MB. At 8 MB the memory went back and
-      // was faulted in again ~750k times per million events (~2 s of kernel CPU); 16 MB with smaller
-      // row groups (copyOptions) halves that at the same peak RSS (bench/RESULTS.md, sink).
-      allocator_bulk_deallocation_flush_threshold: "16MB",
+      // after every bulk free cut the sink's peak RSS by ~100 MB. With 100,000-row row groups and
+      // 8 MB the memory went back and was faulted in again ~750k times per million events (~2 s of
+      // kernel CPU); with 8,192-row groups (copyOptions), 12 MB keeps the peak RSS ~40 MB lower
+      // than 16 MB for ~5% of the speed (bench/RESULTS.md, sink).
+      allocator_bulk_deallocation_flush_threshold: "12MB",
     });
     const layout = stageLayout(tables);
     if (!layout.numbers.includes("kafka_partition")) throw new StorageError("every table needs a kafka_partition column");
@@ -260,12 +261,12 @@ export class DuckdbParquetWriter {
   }
 
   /**
-   * COPY options of the sink's files. Row groups of 16,384 rows: a COPY holds one row group's data
-   * at a time, and 100,000-row groups (a whole batch's events) made the sink's peak memory and its
-   * page faults higher for no gain in speed (bench/RESULTS.md). Compaction writes larger ones.
+   * COPY options of the sink's files. Row groups of 8,192 rows: a COPY holds one row group's data
+   * at a time; 100,000-row groups (a whole batch's events) made the sink slower and its peak memory
+   * higher (bench/RESULTS.md). Compaction merges files into larger row groups.
    */
   copyOptions(): string {
-    return `FORMAT parquet, COMPRESSION ${this.compression}, ROW_GROUP_SIZE 16384`;
+    return `FORMAT parquet, COMPRESSION ${this.compression}, ROW_GROUP_SIZE 8192`;
   }
 
   /** Writes the result of `select` to a local Parquet file. */
