@@ -6,8 +6,8 @@
  * Three staging tables rotate: `seal()` switches appends to a free one, so the JS thread keeps
  * routing the next batch while DuckDB encodes and compresses up to two sealed ones. COPYs run on a
  * small pool of connections, each on the libuv thread that runs its query: a batch's largest COPY
- * (the events table) is one row group, which one thread encodes, so a single batch could not keep
- * both cores busy; two batches written at once can (the sink loop still commits them in order).
+ * (the events table) runs on one thread, so a single batch could not keep both cores busy; two
+ * batches written at once can (the sink loop still commits them in order).
  *
  * A canonical event (sink/canonical.ts) is staged as its raw text and its fields are extracted by
  * the COPY (extract.ts); any other record as its routed values, packed (schema.ts).
@@ -32,8 +32,9 @@ export interface ParquetWriterOptions {
   /** DuckDB memory limit, e.g. "256MB"; staged rows past it spill to tmpDir. */
   memoryLimit?: string;
   /**
-   * DuckDB worker threads (default 1). Each COPY writes one row group, which one thread encodes;
-   * with 2, the query's own thread spun waiting for the worker and the COPYs cost ~2x the CPU.
+   * DuckDB worker threads (default 1): each COPY runs on the thread that runs its query. With 2,
+   * that thread spun waiting for the worker and the COPYs cost ~2x the CPU (measured with
+   * 100,000-row row groups, one per COPY).
    */
   threads?: number;
   /**
@@ -109,8 +110,8 @@ export class DuckdbParquetWriter {
       // DuckDB kept each batch's freed COPY and stage memory (default threshold 512 MB): returning it
       // after every bulk free cut the sink's peak RSS by ~100 MB. With 100,000-row row groups and
       // 8 MB the memory went back and was faulted in again ~750k times per million events (~2 s of
-      // kernel CPU); with 8,192-row groups (copyOptions), 12 MB keeps the peak RSS ~40 MB lower
-      // than 16 MB for ~5% of the speed (bench/RESULTS.md, sink).
+      // kernel CPU); with 8,192-row groups (copyOptions), 12 MB keeps the peak RSS ~30-40 MB lower
+      // than 16,384-row groups and 16 MB, for ~5-10% of the speed (bench/RESULTS.md, sink).
       allocator_bulk_deallocation_flush_threshold: "12MB",
     });
     const layout = stageLayout(tables);
