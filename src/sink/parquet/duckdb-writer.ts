@@ -305,5 +305,4 @@ export class DuckdbParquetWriter {
     stage.records = 0;
     this.sealed.splice(this.sealed.indexOf(stage), 1);
   }
-
 }
