@@ -5,7 +5,7 @@
 import { field, type FieldDef } from "./fields";
 
 /** Bumped when the contract changes; every event carries the version it was written with. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const EVENT_TYPES = ["default", "purchase_sword", "purchase_shield", "join_guild", "leave_guild"] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -27,6 +27,7 @@ export const ENVELOPE: readonly FieldDef[] = [
   field("outcome", "string", "`ok`, or `rejected` when the game refused the action.", { required: true }),
   field("status", "int32", "HTTP status the API answered (200, 404, 409).", { required: true }),
   field("reason", "string", "Why a rejected action was refused (unknown_item, already_member, not_member)."),
+  field("idempotency_key", "string", "The request's Idempotency-Key header, when it sent one; the sink keeps one event per key.", { since: 2 }),
 ];
 
 const item = field("type", "string", "Item name from the catalogue (or as requested, when rejected).", { required: true });

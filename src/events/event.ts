@@ -16,6 +16,7 @@ export interface GameEvent {
   outcome: Outcome;
   status: number;
   reason: string | null;
+  idempotency_key: string | null;
   type?: string;
   cost?: number | null;
   guild_name?: string;
@@ -60,6 +61,7 @@ export interface NewEvent {
   outcome: Outcome;
   status: number;
   reason?: string;
+  idempotencyKey?: string;
   payload?: Partial<Pick<GameEvent, "type" | "cost" | "guild_name" | "guild_member_cnt" | "tot_guild_member_cnt">>;
 }
 
@@ -77,6 +79,7 @@ export function buildEvent(input: NewEvent): GameEvent {
     outcome: input.outcome,
     status: input.status,
     reason: input.reason ?? null,
+    idempotency_key: input.idempotencyKey ?? null,
   };
   const payload = (input.payload ?? {}) as Record<string, unknown>;
   for (const f of EVENT_DEFS[input.event_type].fields) {

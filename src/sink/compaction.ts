@@ -21,6 +21,7 @@ import { listCommitted } from "./committed-files";
 import { planCompaction, type MergePlan } from "./compaction-plan";
 import { createFaults, type Faults } from "./faults";
 import { committedPath, COMPACT_TEMP_FOLDER, tempPath } from "./naming";
+import { KEY_COLUMN } from "./dedup";
 import { literal } from "./parquet/schema";
 import { planRecovery } from "./recovery-plan";
 
@@ -64,9 +65,9 @@ export async function compact(options: CompactOptions): Promise<CompactResult> {
   let rows = 0;
   try {
     for (const plan of plans) {
-      rows += await merge(plan, { storage, faults, logger, localDir, run: (sql) => con.run(sql).then(() => undefined), count: async (file) => {
-        const r = await con.runAndReadAll(`SELECT count(*)::INTEGER FROM read_parquet(${literal(file)})`);
-        return Number(r.getRows()[0][0]);
+      rows += await merge(plan, { storage, faults, logger, localDir, run: (sql) => con.run(sql).then(() => undefined), column: async (sql) => {
+        const r = await con.runAndReadAll(sql);
+        return r.getRows().map((row) => Number(row[0]));
       }, compression: config.sink.compression });
     }
   } finally {
@@ -86,7 +87,8 @@ interface MergeContext {
   localDir: string;
   compression: string;
   run(sql: string): Promise<void>;
-  count(file: string): Promise<number>;
+  /** The first column of a query's rows, as numbers. */
+  column(sql: string): Promise<number[]>;
 }
 
 async function merge(plan: MergePlan, ctx: MergeContext): Promise<number> {
@@ -106,11 +108,15 @@ async function merge(plan: MergePlan, ctx: MergeContext): Promise<number> {
     // in offset order without a sort: the copy streams in bounded memory (an ORDER BY ran out of
     // memory at ~500k rows under the writer's memory limit).
     const list = `[${locals.map(literal).join(", ")}]`;
+    const copies = await retriedCopies(list, ctx);
+    // A plain filter keeps the scan's order (a join or window in the COPY would not).
+    const where = copies.length > 0 ? ` WHERE kafka_offset NOT IN (${copies.join(", ")})` : "";
     await ctx.run(
-      `COPY (SELECT * FROM read_parquet(${list}, union_by_name = true)) TO ${literal(out)} ` +
+      `COPY (SELECT * FROM read_parquet(${list}, union_by_name = true)${where}) TO ${literal(out)} ` +
         `(FORMAT parquet, COMPRESSION ${ctx.compression}, ROW_GROUP_SIZE 100000)`,
     );
-    const rows = await ctx.count(out);
+    const [rows] = await ctx.column(`SELECT count(*)::INTEGER FROM read_parquet(${literal(out)})`);
+    if (copies.length > 0) ctx.logger.info("dropped retried copies", { table: plan.table, dt: plan.dt, rows: copies.length });
     const temp = tempPath(storage.root, COMPACT_TEMP_FOLDER, plan.table, plan.dt, plan.range);
     await storage.writeFile(temp, await fs.readFile(out));
     const final = committedPath(storage.root, plan.table, plan.dt, plan.range);
@@ -126,4 +132,18 @@ async function merge(plan: MergePlan, ctx: MergeContext): Promise<number> {
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Offsets of the rows that repeat an earlier row's idempotency key in the merged files (the
+ * inputs are one source partition, where every copy of a key lands: sink/dedup.ts). Files
+ * written before the contract had the column (schema version 1) have no keys to compare.
+ */
+async function retriedCopies(list: string, ctx: MergeContext): Promise<number[]> {
+  const [withKeys] = await ctx.column(`SELECT count(*)::INTEGER FROM parquet_schema(${list}) WHERE name = ${literal(KEY_COLUMN)}`);
+  if (withKeys === 0) return [];
+  return ctx.column(
+    `SELECT kafka_offset FROM (SELECT kafka_offset, row_number() OVER (PARTITION BY ${KEY_COLUMN} ORDER BY kafka_offset) AS copy ` +
+      `FROM read_parquet(${list}, union_by_name = true) WHERE ${KEY_COLUMN} IS NOT NULL) WHERE copy > 1 ORDER BY kafka_offset`,
+  );
 }

@@ -5,6 +5,8 @@
 export class SinkMetrics {
   records = 0;
   deadLetters = 0;
+  /** Records dropped because an earlier record of the batch had the same idempotency key. */
+  duplicates = 0;
   filesWritten = 0;
   bytesWritten = 0;
   batches = 0;
@@ -33,6 +35,7 @@ export class SinkMetrics {
     };
     metric("sink_records_total", "counter", "Log records read.", [["", this.records]]);
     metric("sink_dead_letters_total", "counter", "Records landed in dead_letters.", [["", this.deadLetters]]);
+    metric("sink_duplicates_total", "counter", "Records dropped as copies of an earlier one with the same idempotency key.", [["", this.duplicates]]);
     metric("sink_files_written_total", "counter", "Parquet files committed.", [["", this.filesWritten]]);
     metric("sink_bytes_written_total", "counter", "Bytes of Parquet committed.", [["", this.bytesWritten]]);
     metric("sink_batches_total", "counter", "Batches committed.", [["", this.batches]]);
@@ -50,6 +53,7 @@ export class SinkMetrics {
       lag: this.totalLag(),
       files: this.filesWritten,
       deadLetters: this.deadLetters,
+      duplicates: this.duplicates,
       records: this.records,
     };
   }

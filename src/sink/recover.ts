@@ -14,6 +14,7 @@ import type { Transport } from "../transport";
 import { commitBatch, type CommitContext } from "./commit";
 import { listCommitted } from "./committed-files";
 import { SINK_TEMP_FOLDER, type OffsetRange } from "./naming";
+import { BatchKeys } from "./dedup";
 import { readRanges } from "./read-range";
 import { isCovered, planRecovery, type CommittedFile } from "./recovery-plan";
 import { routeRecord } from "./route";
@@ -66,6 +67,7 @@ async function completeLastBatches(ctx: RecoveryContext, last: OffsetRange[], fi
   if (last.length === 0) return [];
   const records = await readRanges(ctx.transport, ctx.topic, ctx.groupId, last);
   const ingestedAt = Date.now();
+  const keys = new BatchKeys();
   let staged = 0;
   for (const range of last) {
     const got = records.get(range.partition) ?? [];
@@ -75,7 +77,9 @@ async function completeLastBatches(ctx: RecoveryContext, last: OffsetRange[], fi
       continue;
     }
     for (const rec of got) {
-      ctx.writer.add(routeRecord(rec, { maxMessageBytes: ctx.maxMessageBytes, ingestedAt }));
+      const routed = routeRecord(rec, { maxMessageBytes: ctx.maxMessageBytes, ingestedAt });
+      if (!keys.admit(rec.partition, routed)) continue; // as the first attempt did (dedup.ts)
+      ctx.writer.add(routed);
       staged++;
     }
   }

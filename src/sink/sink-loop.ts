@@ -8,6 +8,7 @@
 import type { Logger } from "../logger";
 import type { LogRecord, Transport } from "../transport";
 import { commitBatch, type CommitContext, type CommitResult } from "./commit";
+import { BatchKeys } from "./dedup";
 import type { Faults } from "./faults";
 import type { SinkMetrics } from "./metrics";
 import type { OffsetRange } from "./naming";
@@ -35,6 +36,8 @@ export interface LoopOptions {
 export class SinkLoop {
   private buffer: BufferState = EMPTY_BUFFER;
   private ranges = new Map<number, OffsetRange>();
+  /** Idempotency keys of the staged batch: a retried event's copy is dropped (dedup.ts). */
+  private keys = new BatchKeys();
   /** Next offset expected per partition: guards against a transport delivering a record twice. */
   private readonly expected: Map<number, number>;
   /** The last commit, and the one before it (each resolves when done, failed or not). */
@@ -88,7 +91,8 @@ export class SinkLoop {
       }
       if (rec.offset < expected) continue;
       const routed = routeRecord(rec, route);
-      writer.add(routed);
+      if (this.keys.admit(partition, routed)) writer.add(routed);
+      else metrics.duplicates++;
       if (routed.tables === DEAD_LETTER_ONLY) metrics.deadLetters++;
       if (range) range.end = rec.offset;
       else this.ranges.set(partition, (range = { topic: this.options.topic, partition, start: rec.offset, end: rec.offset }));
@@ -130,6 +134,7 @@ export class SinkLoop {
       const ranges = this.ranges;
       const records = this.buffer.records;
       this.ranges = new Map();
+      this.keys = new BatchKeys();
       this.buffer = EMPTY_BUFFER;
       this.options.logger.debug("rolling", { reason, records });
       // The previous commit must succeed before this one touches the storage.

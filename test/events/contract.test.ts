@@ -21,7 +21,7 @@ describe("event contract", () => {
     assert.equal(wire["User-Agent"], "ApacheBench/2.3");
     assert.equal(wire.Accept, "*/*");
     assert.equal(wire.timestamp, "2026-11-27T12:00:00.123Z");
-    assert.equal(wire.schema_version, 1);
+    assert.equal(wire.schema_version, 2);
   });
 
   it("writes the contract's fields in contract order, escaped as JSON", () => {
@@ -33,12 +33,12 @@ describe("event contract", () => {
     });
     assert.equal(
       toWire(guild),
-      '{"event_id":"e-1","event_type":"join_guild","schema_version":1,"timestamp":"2026-11-27T12:00:00.123Z",' +
+      '{"event_id":"e-1","event_type":"join_guild","schema_version":2,"timestamp":"2026-11-27T12:00:00.123Z",' +
         '"player_id":"user1.comcast.com","Host":"h","User-Agent":"ua \\"quoted\\" \\\\ \u2028","Accept":null,"outcome":"ok",' +
-        '"status":200,"reason":null,"guild_name":"house_stark","guild_member_cnt":1,"tot_guild_member_cnt":2}',
+        '"status":200,"reason":null,"idempotency_key":null,"guild_name":"house_stark","guild_member_cnt":1,"tot_guild_member_cnt":2}',
     );
     assert.deepEqual(Object.keys(JSON.parse(toWire(buildEvent({ ...base, event_type: "default" })))), [
-      "event_id", "event_type", "schema_version", "timestamp", "player_id", "Host", "User-Agent", "Accept", "outcome", "status", "reason",
+      "event_id", "event_type", "schema_version", "timestamp", "player_id", "Host", "User-Agent", "Accept", "outcome", "status", "reason", "idempotency_key",
     ]);
   });
 
@@ -47,6 +47,20 @@ describe("event contract", () => {
     const parsed = parseEvent(toWire(event));
     assert.ok(parsed.ok);
     assert.deepEqual(parsed.event, event);
+  });
+
+  it("carries the request's idempotency key, and reads a version-1 event without one as NULL", () => {
+    const keyed = buildEvent({ ...base, idempotencyKey: "k-1" });
+    assert.equal(JSON.parse(toWire(keyed)).idempotency_key, "k-1");
+    const parsed = parseEvent(toWire(keyed));
+    assert.ok(parsed.ok);
+    assert.equal(parsed.event.idempotency_key, "k-1");
+    const v1 = JSON.parse(toWire(sword()));
+    delete v1.idempotency_key;
+    v1.schema_version = 1;
+    const old = parseEvent(JSON.stringify(v1));
+    assert.ok(old.ok);
+    assert.equal(old.event.idempotency_key, null);
   });
 
   it("drops payload fields that the event type does not define", () => {
