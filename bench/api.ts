@@ -16,7 +16,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createApp, createHttpServer, GuildBook, loadCatalog, startApi, systemClock, type PublisherStats } from "../src/api";
+import { createApp, createHttpServer, Guard, GuildBook, loadCatalog, startApi, systemClock, type PublisherStats } from "../src/api";
 import { randomUUID } from "node:crypto";
 import { loadConfig } from "../src/config";
 import { createLogger } from "../src/logger";
@@ -204,8 +204,9 @@ function noLogServer(): http.Server {
     clock: systemClock,
     newId: randomUUID,
     maxNameLength: config.api.maxNameLength,
+    guard: new Guard(config.api, systemClock),
   });
-  return createHttpServer(app);
+  return createHttpServer(app, config.api.timeouts);
 }
 
 if (require.main === module && process.argv[2] === "--serve") {

@@ -21,6 +21,10 @@ Sends the reference's Apache Bench mix to the game API once, with the real `ab`.
 
 Each line of output: the command, then requests completed and how many were not 2xx
 (409s are expected: the mix joins a guild twice and leaves guilds it is not in).
+
+When the API asks for a key, each request sends X-Api-Key: $LOAD_API_KEY (or the contents of
+the file $LOAD_API_KEY_FILE); the key is never printed. ab takes headers on its command line,
+so other users of this machine can read the key in the process list while ab runs.
 USAGE
 }
 
@@ -58,6 +62,16 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$mix" in batch|streaming) ;; *) echo "ab.sh: --mix must be batch or streaming" >&2; exit 2 ;; esac
+if [ -n "${LOAD_API_KEY_FILE:-}" ]; then
+  [ -r "$LOAD_API_KEY_FILE" ] || { echo "ab.sh: LOAD_API_KEY_FILE: cannot read $LOAD_API_KEY_FILE" >&2; exit 2; }
+  LOAD_API_KEY="$(<"$LOAD_API_KEY_FILE")"
+fi
+key_args=()
+key_shown=""
+if [ -n "${LOAD_API_KEY:-}" ]; then
+  key_args=(-H "X-Api-Key: $LOAD_API_KEY")
+  key_shown=' -H "X-Api-Key: [redacted]"'
+fi
 url="${url%/}"
 # ab resolves "localhost" to ::1 first on many systems, while the API listens on IPv4;
 # the Host header is set explicitly anyway, so connect to 127.0.0.1.
@@ -87,13 +101,13 @@ for line in "${MIX[@]}"; do
   IFS='|' read -r n host path <<<"$line"
   [ "$mix" = streaming ] && [ "$path" = "/" ] && continue
   if [ "$dry_run" -eq 1 ]; then
-    echo "ab -n $n -H \"Host: $host\" $url$path"
+    echo "ab -n $n -H \"Host: $host\"$key_shown $url$path"
     continue
   fi
   out=$(mktemp)
   # In the background so a signal reaches the trap at once (bash defers traps until a
   # foreground child exits).
-  ab -n "$n" -H "Host: $host" "$target$path" >"$out" 2>&1 &
+  ab -n "$n" -H "Host: $host" "${key_args[@]}" "$target$path" >"$out" 2>&1 &
   child=$!
   status=0
   wait "$child" || status=$?

@@ -6,6 +6,7 @@
 import * as path from "node:path";
 import { ConfigError } from "./errors";
 import type { LogLevel } from "./logger";
+import { readSecret, Secret } from "./secret";
 
 export type StackKind = "embedded" | "real";
 
@@ -31,6 +32,18 @@ export interface PublishConfig {
   timeoutMs: number;
 }
 
+/** One client application's API key (like an analytics collector's write key). */
+export interface ApiKey {
+  app: string;
+  key: Secret;
+}
+
+/** A token bucket: `perSecond` requests a second on average, up to `burst` at once; perSecond 0 is no limit. */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
 export interface ApiConfig {
   port: number;
   host: string;
@@ -39,6 +52,11 @@ export interface ApiConfig {
   statePath: string;
   maxNameLength: number;
   publish: PublishConfig;
+  /** Keys of the client applications; empty: no key is asked for. */
+  keys: readonly ApiKey[];
+  rateLimit: { key: RateLimit; player: RateLimit };
+  /** Bounds on a client sending its request: slow clients cannot hold connections open. */
+  timeouts: { headersMs: number; requestMs: number };
 }
 
 export interface StorageConfig {
@@ -89,6 +107,8 @@ export interface ReportConfig {
 export interface LoadConfig {
   /** Base URL of the game API that `npm run load` and scripts/ab*.sh target. */
   url: string;
+  /** The API key the load tools send (X-Api-Key), when the API asks for one. */
+  apiKey: Secret | null;
 }
 
 export interface Config {
@@ -133,6 +153,13 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = [
   { variable: "PUBLISH_MAX_IN_FLIGHT", default: "4", meaning: "Batches in flight at once (on Kafka, one idempotent producer each); batches in flight never share a player." },
   { variable: "PUBLISH_MAX_QUEUE", default: "10000", meaning: "Events waiting or in flight before requests are refused with 503." },
   { variable: "PUBLISH_TIMEOUT_MS", default: "5000", meaning: "Bound on waiting for the log: past it, the request gets 503." },
+  { variable: "API_KEYS", default: "(none: no key asked)", meaning: "Secret. `app:key` pairs, comma- or newline-separated, one per client application (keys of 16+ characters). When set, game requests without one of these keys in `X-Api-Key` (or `Authorization: Bearer`) get 401. `API_KEYS_FILE` reads them from a file." },
+  { variable: "API_KEY_RATE", default: "0 (no limit)", meaning: "Requests per second allowed to each API key; past it, 429 with `Retry-After`." },
+  { variable: "API_KEY_BURST", default: "$API_KEY_RATE", meaning: "Requests one API key may send at once above its rate." },
+  { variable: "API_PLAYER_RATE", default: "0 (no limit)", meaning: "Requests per second allowed to each player; past it, 429 with `Retry-After`." },
+  { variable: "API_PLAYER_BURST", default: "$API_PLAYER_RATE", meaning: "Requests one player may send at once above its rate." },
+  { variable: "API_HEADERS_TIMEOUT_MS", default: "10000", meaning: "A client that has not sent its whole request head within this time is disconnected (slow clients)." },
+  { variable: "API_REQUEST_TIMEOUT_MS", default: "15000", meaning: "A client that has not sent its whole request within this time is disconnected (>= API_HEADERS_TIMEOUT_MS)." },
   { variable: "STORAGE", default: "local (real: hdfs)", meaning: "Where tables are written: `local` disk or `hdfs` through WebHDFS." },
   { variable: "WAREHOUSE_DIR", default: "$DATA_DIR/warehouse (hdfs: /warehouse)", meaning: "Root folder of the tables." },
   { variable: "WEBHDFS_URL", default: "http://127.0.0.1:9870", meaning: "NameNode HTTP address." },
@@ -158,6 +185,7 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = [
   { variable: "REPORT_SEED", default: "42", meaning: "Seed of the notebooks' simulation." },
   { variable: "REPORT_AB_PASSES", default: "3", meaning: "Passes of the reference's ab mix the notebooks send for the batch run." },
   { variable: "LOAD_URL", default: "http://localhost:$PORT", meaning: "Game API the load generators target (`npm run load`, scripts/ab.sh, scripts/ab2.sh)." },
+  { variable: "LOAD_API_KEY", default: "(first API_KEYS key)", meaning: "Secret. API key the load generators send in `X-Api-Key` (the key part of one `API_KEYS` pair; default: the first key of `API_KEYS`). `LOAD_API_KEY_FILE` reads it from a file." },
 ];
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -193,12 +221,57 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+const APP_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+/** Shorter keys could be guessed; 16 characters of a random alphabet are far out of reach. */
+export const MIN_API_KEY_LENGTH = 16;
+
+/** API_KEYS (or API_KEYS_FILE): `app:key` pairs. Errors name the app or the position, never a key. */
+function apiKeys(env: Env): ApiKey[] {
+  const secret = readSecret(env, "API_KEYS");
+  if (secret === null) return [];
+  const pairs = secret.reveal().split(/[,\n]/).map((p) => p.trim()).filter((p) => p !== "" && !p.startsWith("#"));
+  const keys: ApiKey[] = [];
+  pairs.forEach((pair, i) => {
+    const colon = pair.indexOf(":");
+    const app = colon < 0 ? "" : pair.slice(0, colon).trim();
+    const key = colon < 0 ? "" : pair.slice(colon + 1).trim();
+    if (!APP_NAME.test(app)) throw new ConfigError(`API_KEYS: entry ${i + 1} is not app:key with an app name of letters, digits, '_', '.', '-'`, "API_KEYS");
+    if (key.length < MIN_API_KEY_LENGTH) throw new ConfigError(`API_KEYS: the key of "${app}" is shorter than ${MIN_API_KEY_LENGTH} characters`, "API_KEYS");
+    if (keys.some((k) => k.app === app)) throw new ConfigError(`API_KEYS: app "${app}" is listed twice`, "API_KEYS");
+    if (keys.some((k) => k.key.reveal() === key)) throw new ConfigError(`API_KEYS: "${app}" has the same key as another app`, "API_KEYS");
+    keys.push({ app, key: new Secret(key) });
+  });
+  return keys;
+}
+
+/** The API's access rules: keys and rate limits. A per-key rate without keys would be silently unused. */
+function apiAccess(env: Env): Pick<ApiConfig, "keys" | "rateLimit"> {
+  const keys = apiKeys(env);
+  const rate = { key: rateLimit(env, "API_KEY_RATE", "API_KEY_BURST"), player: rateLimit(env, "API_PLAYER_RATE", "API_PLAYER_BURST") };
+  if (rate.key.perSecond > 0 && keys.length === 0) throw new ConfigError("API_KEY_RATE limits each API key: set API_KEYS too", "API_KEY_RATE");
+  return { keys, rateLimit: rate };
+}
+
+function rateLimit(env: Env, rateVariable: string, burstVariable: string): RateLimit {
+  const perSecond = int(env, rateVariable, 0);
+  return { perSecond, burst: int(env, burstVariable, Math.max(1, perSecond), 1) };
+}
+
+function apiTimeouts(env: Env): ApiConfig["timeouts"] {
+  const headersMs = int(env, "API_HEADERS_TIMEOUT_MS", 10_000, 1);
+  const requestMs = int(env, "API_REQUEST_TIMEOUT_MS", Math.max(15_000, headersMs), 1);
+  // node refuses a headers timeout longer than the request timeout.
+  if (requestMs < headersMs) throw new ConfigError(`API_REQUEST_TIMEOUT_MS (${requestMs}) must be >= API_HEADERS_TIMEOUT_MS (${headersMs})`, "API_REQUEST_TIMEOUT_MS");
+  return { headersMs, requestMs };
+}
+
 /** Parses the environment once. Throws ConfigError naming the variable on bad input. */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const stack = oneOf<StackKind>(env, "PIPELINE_STACK", ["embedded", "real"], "embedded");
   const real = stack === "real";
   const dataDir = path.resolve(cwd, str(env, "DATA_DIR", "./data"));
   const storageKind = oneOf(env, "STORAGE", ["local", "hdfs"] as const, real ? "hdfs" : "local");
+  const access = apiAccess(env);
   const config: Config = {
     stack,
     dataDir,
@@ -228,6 +301,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
         maxQueue: int(env, "PUBLISH_MAX_QUEUE", 10000, 1),
         timeoutMs: int(env, "PUBLISH_TIMEOUT_MS", 5000, 1),
       },
+      ...access,
+      timeouts: apiTimeouts(env),
     },
     storage: {
       kind: storageKind,
@@ -265,6 +340,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     load: {
       url: str(env, "LOAD_URL", `http://localhost:${int(env, "PORT", 5000)}`).replace(/\/+$/, ""),
+      // The pipeline's own load (npm start, the notebooks) calls the API it started: any of its keys will do.
+      apiKey: readSecret(env, "LOAD_API_KEY") ?? access.keys[0]?.key ?? null,
     },
   };
   return deepFreeze(config);

@@ -10,6 +10,7 @@ import type { Catalog, ItemKind } from "./catalog";
 import type { Clock } from "./clock";
 import { errorHandler, sendAnswer, unknownRoute } from "./error-handler";
 import { decide, type Action } from "./game";
+import type { Guard } from "./guard";
 import type { GuildBook, Reservation } from "./guild-book";
 import { refuseOversized } from "./limits";
 import { sendJson } from "./send-json";
@@ -28,6 +29,8 @@ export interface AppDeps {
   clock: Clock;
   newId: () => string;
   maxNameLength: number;
+  /** API keys and rate limits (both off unless configured). */
+  guard: Guard;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -39,6 +42,9 @@ export function createApp(deps: AppDeps): Express {
   app.get("/healthz", (_req, res) => {
     sendJson(res, 200, { ok: true });
   });
+  // Health checks stay open; every other route (unknown ones too) needs a key when keys are set.
+  const checkKey = deps.guard.middleware();
+  if (checkKey !== null) app.use(checkKey);
 
   const play = (toAction: (name: string | undefined) => Action) => (req: Request, res: Response, next: NextFunction) =>
     handle(deps, req, res, next, toAction(req.params.name as string | undefined));
@@ -64,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
 function handle(deps: AppDeps, req: Request, res: Response, next: NextFunction, action: Action): void {
   const headers = req.headers;
   const player = playerIdentity(headers["x-player-id"] as string | undefined, headers.host);
+  if (!deps.guard.admitPlayer(player, res)) return;
   const decision = decide(action, player, deps.catalog, deps.membership);
   const event = buildEvent({
     event_id: deps.newId(),

@@ -1,10 +1,12 @@
 export { startApi, startApiOn } from "./server";
-export type { ApiServer, StartOptions } from "./server";
+export type { ApiServer, ApiStats, StartOptions } from "./server";
 export { createApp } from "./app";
 export { createHttpServer } from "./http-server";
 export type { AppDeps, EventPublisher } from "./app";
 export { BatchingPublisher } from "./publisher";
 export type { PublisherOptions, PublisherStats } from "./publisher";
+export { Guard } from "./guard";
+export type { RefusalCounts } from "./guard";
 export { GuildBook } from "./guild-book";
 export type { Reservation, GuildDecision } from "./guild-book";
 export { MembershipStore } from "./membership-store";

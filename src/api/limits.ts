@@ -27,17 +27,18 @@ export function refuseOversized(maxUrlLength = MAX_URL_LENGTH): RequestHandler {
 
 /**
  * Answers requests node's HTTP parser rejects before Express sees them (header block over
- * maxHeaderSize -> 431, malformed request -> 400) with the same JSON error body as every other
- * refusal, instead of node's bare status line.
+ * maxHeaderSize -> 431, request not received within the server's timeouts -> 408, malformed
+ * request -> 400) with the same JSON error body as every other refusal, instead of node's bare
+ * status line.
  */
 export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (!socket.writable || (socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
     socket.destroy();
     return;
   }
-  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
-  const [status, reason, code, message] = tooLarge
-    ? [431, "Request Header Fields Too Large", "headers_too_large", `the request headers exceed ${MAX_HEADER_BYTES} bytes`]
+  const [status, reason, code, message] =
+    error.code === "HPE_HEADER_OVERFLOW" ? [431, "Request Header Fields Too Large", "headers_too_large", `the request headers exceed ${MAX_HEADER_BYTES} bytes`]
+    : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? [408, "Request Timeout", "request_timeout", "the request was not received in time"]
     : [400, "Bad Request", "bad_request", "malformed HTTP request"];
   const body = JSON.stringify({ ok: false, error: code, message });
   socket.end(

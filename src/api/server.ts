@@ -10,6 +10,7 @@ import { createTransport, type Transport } from "../transport";
 import { createApp } from "./app";
 import { loadCatalog } from "./catalog";
 import { systemClock, type Clock } from "./clock";
+import { Guard, type RefusalCounts } from "./guard";
 import { GuildBook, type Reservation } from "./guild-book";
 import { createHttpServer } from "./http-server";
 import { MembershipStore } from "./membership-store";
@@ -19,11 +20,16 @@ export interface ApiServer {
   /** Base URL, e.g. http://127.0.0.1:5000 */
   readonly url: string;
   readonly port: number;
-  /** Publisher counters (batches, events, time in flight). */
-  stats(): PublisherStats;
+  /** Publisher counters (batches, events, time in flight) and requests refused by the guard. */
+  stats(): ApiStats;
   /** Stops accepting, answers every accepted request (flushing its event), closes what it opened. */
   close(): Promise<void>;
 }
+
+export type ApiStats = PublisherStats & RefusalCounts;
+
+/** How often the counts of refused requests (401, 429) are logged, when they changed. */
+const REFUSALS_LOG_MS = 10_000;
 
 export interface StartOptions {
   api: ApiConfig;
@@ -76,9 +82,10 @@ export async function startApiOn(options: StartOptions): Promise<ApiServer> {
       }
     },
   });
-  // 3. HTTP server.
-  const app = createApp({ catalog, publisher, membership, logger: log, clock, newId: options.newId ?? randomUUID, maxNameLength: api.maxNameLength });
-  const server = createHttpServer(app);
+  // 3. HTTP server, behind the guard (API keys, rate limits).
+  const guard = new Guard(api, clock);
+  const app = createApp({ catalog, publisher, membership, logger: log, clock, newId: options.newId ?? randomUUID, maxNameLength: api.maxNameLength, guard });
+  const server = createHttpServer(app, api.timeouts);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(api.port, api.host, () => resolve());
@@ -89,10 +96,12 @@ export async function startApiOn(options: StartOptions): Promise<ApiServer> {
   });
   const port = (server.address() as AddressInfo).port;
   const host = api.host === "0.0.0.0" || api.host === "::" ? "127.0.0.1" : api.host;
-  log.info("listening", { url: `http://${host}:${port}`, topic: options.topic, log: transport.kind });
+  log.info("listening", { url: `http://${host}:${port}`, topic: options.topic, log: transport.kind, apiKeys: api.keys.length });
+  const refusals = logRefusals(guard, log);
 
   let closing: Promise<void> | null = null;
   const close = async () => {
+    refusals.stop();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await publisher.close();
@@ -104,12 +113,30 @@ export async function startApiOn(options: StartOptions): Promise<ApiServer> {
     await producer.close();
     store.close();
     if (options.ownsTransport) await transport.close();
-    log.info("stopped", { ...publisher.stats() });
+    log.info("stopped", { ...publisher.stats(), ...guard.counts });
   };
   return {
     url: `http://${host}:${port}`,
     port,
-    stats: () => publisher.stats(),
+    stats: () => ({ ...publisher.stats(), ...guard.counts }),
     close: () => (closing ??= close()),
   };
+}
+
+/** Logs the refusal counts every REFUSALS_LOG_MS when they changed: one line, however many refusals. */
+function logRefusals(guard: Guard, log: Logger): { stop(): void } {
+  let last = { ...guard.counts };
+  const timer = setInterval(() => {
+    const now = guard.counts;
+    if (now.unauthorized === last.unauthorized && now.rateLimited === last.rateLimited) return;
+    log.warn("requests refused", {
+      unauthorized: now.unauthorized - last.unauthorized,
+      rateLimited: now.rateLimited - last.rateLimited,
+      sinceMs: REFUSALS_LOG_MS,
+      total: { ...now },
+    });
+    last = { ...now };
+  }, REFUSALS_LOG_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }

@@ -111,6 +111,7 @@ async function main(argv: string[]): Promise<number> {
     url: (flags.url ?? config.load.url).replace(/\/+$/, ""),
     catalog: loadCatalog(config.api.catalogFile, config.api.maxNameLength),
     maxNameLength: config.api.maxNameLength,
+    apiKey: config.load.apiKey,
     scenario,
     players: number(flags, "players", 1),
     requests: number(flags, "requests", 0),

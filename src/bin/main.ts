@@ -82,6 +82,7 @@ async function run(config: Config, args: Args, logger: Logger): Promise<number> 
     let last = 0;
     const load = await runLoad({
       url: api.url, catalog, scenario: "players", players: args.players, requests: args.requests, seed: args.seed, playerTag: tag,
+      apiKey: config.load.apiKey,
       logger: logger.child("load"),
       onProgress: (p) => {
         if (Date.now() - last > 2000) {

@@ -5,6 +5,7 @@
  * connection) is reported as unanswered, since the API may or may not have applied it.
  */
 import autocannon from "autocannon";
+import type { Secret } from "../secret";
 import type { Lanes } from "./lanes";
 import type { PlannedRequest } from "./request";
 
@@ -30,6 +31,8 @@ export interface DriveOptions {
   durationMs?: number;
   /** Per-request timeout in seconds (autocannon's `timeout`). */
   timeoutSec?: number;
+  /** Sent as X-Api-Key when the API asks for a key. */
+  apiKey?: Secret | null;
   onProgress?: (progress: DriveProgress) => void;
   progressIntervalMs?: number;
 }
@@ -61,6 +64,7 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
   let lastAnswerAt = started;
   const origin = new URL(options.url);
   const basePath = origin.pathname.replace(/\/$/, "");
+  const apiKey = options.apiKey?.reveal();
 
   const setupClient = (raw: autocannon.Client): void => {
     const client = raw as CannonClient;
@@ -79,6 +83,7 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
           if (!next) return request; // only reached if a lane ends early; its client is stopped below
           const headers: Record<string, string> = { Host: next.host, "User-Agent": next.userAgent, Accept: "*/*" };
           if (next.playerHeader) headers["X-Player-Id"] = next.playerHeader;
+          if (apiKey !== undefined) headers["X-Api-Key"] = apiKey;
           return { ...request, method: "GET", path: basePath + next.path, headers };
         },
         onResponse: (status) => {

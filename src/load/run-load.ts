@@ -5,6 +5,7 @@
 import type { Logger } from "../logger";
 import { silentLogger } from "../logger";
 import type { Catalog } from "../api/catalog";
+import type { Secret } from "../secret";
 import { drive, type DriveProgress } from "./driver";
 import { fixedLanes, streamingLanes } from "./lanes";
 import { openScenario, planRequests, SCENARIO_DEFAULTS, type ScenarioName } from "./scenario";
@@ -30,6 +31,8 @@ export interface LoadOptions {
   domain?: string;
   maxNameLength?: number;
   timeoutSec?: number;
+  /** Sent as X-Api-Key when the API asks for a key (config.load.apiKey). */
+  apiKey?: Secret | null;
   logger?: Logger;
   onProgress?: (progress: DriveProgress) => void;
 }
@@ -80,7 +83,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   // 2. Send.
   const run = count === 0
     ? { answered: [], unanswered: [], latency: { p50: 0, p90: 0, p99: 0, mean: 0, max: 0 }, errors: 0, timeouts: 0, elapsedMs: 0 }
-    : await drive({ url: options.url, lanes, rate: options.rate, durationMs, timeoutSec: options.timeoutSec, onProgress: options.onProgress });
+    : await drive({ url: options.url, lanes, rate: options.rate, durationMs, timeoutSec: options.timeoutSec, apiKey: options.apiKey, onProgress: options.onProgress });
 
   // 3. Replay what was answered (in sequence order, which keeps each player's order) for the truth.
   run.answered.sort((a, b) => a.request.seq - b.request.seq);

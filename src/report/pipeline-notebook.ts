@@ -213,6 +213,7 @@ export class PipelineNotebook {
       ...options,
       playerTag: this.playerTag,
       maxNameLength: this.config.api.maxNameLength,
+      apiKey: this.config.load.apiKey,
       logger: this.logger,
     });
     if (!result.truth.run.exact) {
