@@ -11,6 +11,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { loadConfig } from "../src/config";
 import { TABLES, toWire, type TableDef } from "../src/events";
 import { DuckdbParquetWriter } from "../src/sink/parquet/duckdb-writer";
 import { routeRecord, rowFor, type Row } from "../src/sink/route";
@@ -44,7 +45,7 @@ type Writer = (file: string, n: number, pool: Row[]) => Promise<void>;
 
 const duckdb = (compression: "zstd" | "snappy"): Writer => async (file, n, pool) => {
   const dir = path.dirname(file);
-  const writer = await DuckdbParquetWriter.open([EVENTS], { tmpDir: dir, compression });
+  const writer = await DuckdbParquetWriter.open([EVENTS], { tmpDir: dir, compression, memoryLimit: loadConfig({}).sink.writerMemory });
   for (const row of rows(n, pool)) {
     const { raw_event, ...rest } = row;
     writer.add({ tables: [EVENTS], dt: "2026-11-27", row: rest, raw: raw_event as string, valuesFromRaw: true, canonical: false });

@@ -1,7 +1,7 @@
 /**
  * All configuration, parsed once from the environment into a frozen typed object.
  * No other file reads process.env; each component receives only its slice.
- * Every variable, its default and its meaning is listed in CONFIG_DOCS (rendered in the README).
+ * Every variable, its default and its meaning is one row of SETTINGS (the README table is rendered from it).
  */
 import * as path from "node:path";
 import { ConfigError } from "./errors";
@@ -124,18 +124,39 @@ export interface Config {
   load: LoadConfig;
 }
 
+/**
+ * One configuration variable: the single place its default and its meaning are written.
+ * The default is a string parsed like a value from the environment; `$NAME` in it stands for the
+ * value of setting NAME (or `$PROJECT_DIR`, the folder the pipeline is installed in); "" is none.
+ */
+export interface Setting {
+  variable: string;
+  default: string;
+  /** A different default while another setting has a given value, e.g. on the real stack. */
+  when?: { setting: string; is: string; default: string };
+  /**
+   * The default is computed from other values (the code passes it as `computedDefault`, or reads
+   * the variable as a secret): `default` only describes it, in words.
+   */
+  computed?: true;
+  meaning: string;
+}
+
+/** A setting's row as documentation shows it: the default in words. */
 export interface ConfigDoc {
   variable: string;
   default: string;
   meaning: string;
 }
 
-/** The documented configuration surface, in README order. */
-export const CONFIG_DOCS: readonly ConfigDoc[] = [
+const onRealStack = (value: string): Setting["when"] => ({ setting: "PIPELINE_STACK", is: "real", default: value });
+
+/** Every configuration variable, in README order. */
+export const SETTINGS: readonly Setting[] = [
   { variable: "PIPELINE_STACK", default: "embedded", meaning: "`embedded` (local log, local disk, DuckDB) or `real` (Kafka, HDFS, Hive Metastore, Trino). Sets the defaults of TRANSPORT, STORAGE and QUERY_ENGINE." },
   { variable: "DATA_DIR", default: "./data", meaning: "All local state: the embedded log, the API's state, the local warehouse, temp files." },
   { variable: "LOG_LEVEL", default: "info", meaning: "debug, info, warn, error or silent." },
-  { variable: "TRANSPORT", default: "embedded (real: kafka)", meaning: "Where events are logged: `embedded` (SQLite log file) or `kafka`." },
+  { variable: "TRANSPORT", default: "embedded", when: onRealStack("kafka"), meaning: "Where events are logged: `embedded` (SQLite log file) or `kafka`." },
   { variable: "EVENTS_TOPIC", default: "events", meaning: "Topic the API writes and the sink reads." },
   { variable: "TOPIC_PARTITIONS", default: "1", meaning: "Partitions when the topic is created." },
   { variable: "TOPIC_REPLICATION", default: "1", meaning: "Replication factor when the topic is created (Kafka)." },
@@ -145,7 +166,7 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = [
   { variable: "EMBEDDED_LOG_PATH", default: "$DATA_DIR/log/events.db", meaning: "File of the embedded log." },
   { variable: "PORT", default: "5000", meaning: "Port of the game API (5000 as in the reference)." },
   { variable: "API_HOST", default: "0.0.0.0", meaning: "Interface the API listens on." },
-  { variable: "CATALOG_FILE", default: "config/catalog.json", meaning: "Item catalogue (swords, shields and their costs) and the known guilds." },
+  { variable: "CATALOG_FILE", default: "$PROJECT_DIR/config/catalog.json", meaning: "Item catalogue (swords, shields and their costs) and the known guilds." },
   { variable: "API_STATE_PATH", default: "$DATA_DIR/api/state.db", meaning: "Guild membership store (survives restarts)." },
   { variable: "MAX_NAME_LENGTH", default: "64", meaning: "Longest item or guild name accepted." },
   { variable: "PUBLISH_LINGER_MS", default: "2", meaning: "How long a batch waits for more events before it is sent." },
@@ -153,19 +174,19 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = [
   { variable: "PUBLISH_MAX_IN_FLIGHT", default: "4", meaning: "Batches in flight at once (on Kafka, one idempotent producer each); batches in flight never share a player." },
   { variable: "PUBLISH_MAX_QUEUE", default: "10000", meaning: "Events waiting or in flight before requests are refused with 503." },
   { variable: "PUBLISH_TIMEOUT_MS", default: "5000", meaning: "Bound on waiting for the log: past it, the request gets 503." },
-  { variable: "API_KEYS", default: "(none: no key asked)", meaning: "Secret. `app:key` pairs, comma- or newline-separated, one per client application (keys of 16+ characters). When set, game requests without one of these keys in `X-Api-Key` (or `Authorization: Bearer`) get 401. `API_KEYS_FILE` reads them from a file." },
-  { variable: "API_KEY_RATE", default: "0 (no limit)", meaning: "Requests per second allowed to each API key; past it, 429 with `Retry-After`." },
-  { variable: "API_KEY_BURST", default: "$API_KEY_RATE", meaning: "Requests one API key may send at once above its rate." },
-  { variable: "API_PLAYER_RATE", default: "0 (no limit)", meaning: "Requests per second allowed to each player; past it, 429 with `Retry-After`." },
-  { variable: "API_PLAYER_BURST", default: "$API_PLAYER_RATE", meaning: "Requests one player may send at once above its rate." },
+  { variable: "API_KEYS", default: "", meaning: "Secret. `app:key` pairs, comma- or newline-separated, one per client application (keys of 16+ characters). When set, game requests without one of these keys in `X-Api-Key` (or `Authorization: Bearer`) get 401. `API_KEYS_FILE` reads them from a file." },
+  { variable: "API_KEY_RATE", default: "0", meaning: "Requests per second allowed to each API key (0: no limit); past it, 429 with `Retry-After`." },
+  { variable: "API_KEY_BURST", default: "$API_KEY_RATE (at least 1)", computed: true, meaning: "Requests one API key may send at once above its rate." },
+  { variable: "API_PLAYER_RATE", default: "0", meaning: "Requests per second allowed to each player (0: no limit); past it, 429 with `Retry-After`." },
+  { variable: "API_PLAYER_BURST", default: "$API_PLAYER_RATE (at least 1)", computed: true, meaning: "Requests one player may send at once above its rate." },
   { variable: "API_HEADERS_TIMEOUT_MS", default: "10000", meaning: "A client that has not sent its whole request head within this time is disconnected (slow clients)." },
-  { variable: "API_REQUEST_TIMEOUT_MS", default: "15000", meaning: "A client that has not sent its whole request within this time is disconnected (>= API_HEADERS_TIMEOUT_MS)." },
-  { variable: "STORAGE", default: "local (real: hdfs)", meaning: "Where tables are written: `local` disk or `hdfs` through WebHDFS." },
-  { variable: "WAREHOUSE_DIR", default: "$DATA_DIR/warehouse (hdfs: /warehouse)", meaning: "Root folder of the tables." },
+  { variable: "API_REQUEST_TIMEOUT_MS", default: "15000 (at least $API_HEADERS_TIMEOUT_MS)", computed: true, meaning: "A client that has not sent its whole request within this time is disconnected (>= API_HEADERS_TIMEOUT_MS)." },
+  { variable: "STORAGE", default: "local", when: onRealStack("hdfs"), meaning: "Where tables are written: `local` disk or `hdfs` through WebHDFS." },
+  { variable: "WAREHOUSE_DIR", default: "$DATA_DIR/warehouse", when: { setting: "STORAGE", is: "hdfs", default: "/warehouse" }, meaning: "Root folder of the tables." },
   { variable: "WEBHDFS_URL", default: "http://127.0.0.1:9870", meaning: "NameNode HTTP address." },
   { variable: "HDFS_URI", default: "hdfs://127.0.0.1:9000", meaning: "HDFS address as Trino and the metastore see it (table locations)." },
   { variable: "HDFS_USER", default: "hive", meaning: "user.name sent to WebHDFS." },
-  { variable: "QUERY_ENGINE", default: "duckdb (real: trino)", meaning: "`duckdb` (embedded), `trino` or `presto`." },
+  { variable: "QUERY_ENGINE", default: "duckdb", when: onRealStack("trino"), meaning: "`duckdb` (embedded), `trino` or `presto`." },
   { variable: "PRESTO_URL", default: "http://127.0.0.1:8080", meaning: "Coordinator address of Trino/Presto." },
   { variable: "PRESTO_CATALOG", default: "hive", meaning: "Catalog holding the tables." },
   { variable: "PRESTO_SCHEMA", default: "default", meaning: "Schema holding the tables." },
@@ -178,26 +199,56 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = [
   { variable: "SINK_METRICS_PORT", default: "9464", meaning: "Prometheus metrics port of the streaming sink (0 disables)." },
   { variable: "SINK_COMPRESSION", default: "zstd", meaning: "Parquet compression: `zstd` or `snappy`." },
   { variable: "SINK_WRITER_MEMORY", default: "192MB", meaning: "Memory limit of the sink's DuckDB Parquet writer; staged rows beyond it spill to `$DATA_DIR/tmp`." },
-  { variable: "SINK_FAULT", default: "(none)", meaning: "Tests only: the sink kills itself (SIGKILL) at this commit point, e.g. `between-renames`." },
+  { variable: "SINK_FAULT", default: "", meaning: "Tests only: the sink kills itself (SIGKILL) at this commit point, e.g. `between-renames`." },
   { variable: "SINK_FAULT_AFTER", default: "1", meaning: "Tests only: on which occurrence of SINK_FAULT to crash." },
   { variable: "REPORT_REQUESTS", default: "20000", meaning: "Requests the notebooks' player simulation sends (`npm run report`)." },
   { variable: "REPORT_PLAYERS", default: "1000", meaning: "Players in the notebooks' simulation." },
   { variable: "REPORT_SEED", default: "42", meaning: "Seed of the notebooks' simulation." },
   { variable: "REPORT_AB_PASSES", default: "3", meaning: "Passes of the reference's ab mix the notebooks send for the batch run." },
   { variable: "LOAD_URL", default: "http://localhost:$PORT", meaning: "Game API the load generators target (`npm run load`, scripts/ab.sh, scripts/ab2.sh)." },
-  { variable: "LOAD_API_KEY", default: "(first API_KEYS key)", meaning: "Secret. API key the load generators send in `X-Api-Key` (the key part of one `API_KEYS` pair; default: the first key of `API_KEYS`). `LOAD_API_KEY_FILE` reads it from a file." },
+  { variable: "LOAD_API_KEY", default: "(first API_KEYS key)", computed: true, meaning: "Secret. API key the load generators send in `X-Api-Key` (the key part of one `API_KEYS` pair; default: the first key of `API_KEYS`). `LOAD_API_KEY_FILE` reads it from a file." },
 ];
+
+/** The settings' rows as documentation shows them (the README table, `--help`). */
+export const CONFIG_DOCS: readonly ConfigDoc[] = SETTINGS.map((s) => ({ variable: s.variable, default: shownDefault(s), meaning: s.meaning }));
+
+function shownDefault(setting: Setting): string {
+  const shown = setting.default === "" ? "(none)" : setting.default;
+  return setting.when ? `${shown} (${setting.when.is}: ${setting.when.default})` : shown;
+}
+
+const BY_VARIABLE = new Map(SETTINGS.map((s) => [s.variable, s]));
+/** What `$PROJECT_DIR` stands for in a default: the folder holding package.json (this file is dist/src/config.js). */
+const PROJECT_DIR = path.join(__dirname, "..", "..");
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function str(env: Env, name: string, fallback: string): string {
-  const value = env[name];
-  return value === undefined || value.trim() === "" ? fallback : value.trim();
+/** The row of `name`; reading a variable without one is a bug (it would be undocumented). */
+function settingOf(name: string): Setting {
+  const setting = BY_VARIABLE.get(name);
+  if (!setting) throw new Error(`configuration variable ${name} has no row in SETTINGS`);
+  return setting;
 }
 
-function int(env: Env, name: string, fallback: number, min = 0): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === "") return fallback;
+/** The default of `name` given the rest of `env`, with `$NAME` references replaced by their values. */
+function defaultOf(env: Env, name: string): string {
+  const setting = settingOf(name);
+  if (setting.computed) throw new Error(`configuration variable ${name} has a computed default: read it with computedDefault`);
+  const when = setting.when;
+  const template = when && str(env, when.setting) === when.is ? when.default : setting.default;
+  return template.replace(/\$([A-Z_]+)/g, (_, ref: string) => (ref === "PROJECT_DIR" ? PROJECT_DIR : str(env, ref)));
+}
+
+/** The trimmed value of `name`, or its default when it is unset or blank. */
+function str(env: Env, name: string): string {
+  const value = env[name];
+  return value === undefined || value.trim() === "" ? defaultOf(env, name) : value.trim();
+}
+
+/** An integer >= min; `computedDefault` for a setting whose row says its default is computed. */
+function int(env: Env, name: string, { min = 0, computedDefault }: { min?: number; computedDefault?: number } = {}): number {
+  if (computedDefault !== undefined && (env[name] ?? "").trim() === "") return computedDefault;
+  const raw = str(env, name);
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) {
     throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`, name);
@@ -205,8 +256,8 @@ function int(env: Env, name: string, fallback: number, min = 0): number {
   return value;
 }
 
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const value = str(env, name, fallback);
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[]): T {
+  const value = str(env, name);
   if (!(allowed as readonly string[]).includes(value)) {
     throw new ConfigError(`${name} must be one of ${allowed.join(", ")}, got "${value}"`, name);
   }
@@ -253,13 +304,13 @@ function apiAccess(env: Env): Pick<ApiConfig, "keys" | "rateLimit"> {
 }
 
 function rateLimit(env: Env, rateVariable: string, burstVariable: string): RateLimit {
-  const perSecond = int(env, rateVariable, 0);
-  return { perSecond, burst: int(env, burstVariable, Math.max(1, perSecond), 1) };
+  const perSecond = int(env, rateVariable);
+  return { perSecond, burst: int(env, burstVariable, { min: 1, computedDefault: Math.max(1, perSecond) }) };
 }
 
 function apiTimeouts(env: Env): ApiConfig["timeouts"] {
-  const headersMs = int(env, "API_HEADERS_TIMEOUT_MS", 10_000, 1);
-  const requestMs = int(env, "API_REQUEST_TIMEOUT_MS", Math.max(15_000, headersMs), 1);
+  const headersMs = int(env, "API_HEADERS_TIMEOUT_MS", { min: 1 });
+  const requestMs = int(env, "API_REQUEST_TIMEOUT_MS", { min: 1, computedDefault: Math.max(15_000, headersMs) });
   // node refuses a headers timeout longer than the request timeout.
   if (requestMs < headersMs) throw new ConfigError(`API_REQUEST_TIMEOUT_MS (${requestMs}) must be >= API_HEADERS_TIMEOUT_MS (${headersMs})`, "API_REQUEST_TIMEOUT_MS");
   return { headersMs, requestMs };
@@ -267,79 +318,77 @@ function apiTimeouts(env: Env): ApiConfig["timeouts"] {
 
 /** Parses the environment once. Throws ConfigError naming the variable on bad input. */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
-  const stack = oneOf<StackKind>(env, "PIPELINE_STACK", ["embedded", "real"], "embedded");
-  const real = stack === "real";
-  const dataDir = path.resolve(cwd, str(env, "DATA_DIR", "./data"));
-  const storageKind = oneOf(env, "STORAGE", ["local", "hdfs"] as const, real ? "hdfs" : "local");
+  const stack = oneOf<StackKind>(env, "PIPELINE_STACK", ["embedded", "real"]);
+  const dataDir = path.resolve(cwd, str(env, "DATA_DIR"));
+  const storageKind = oneOf(env, "STORAGE", ["local", "hdfs"] as const);
   const access = apiAccess(env);
   const config: Config = {
     stack,
     dataDir,
-    logLevel: oneOf<LogLevel>(env, "LOG_LEVEL", ["debug", "info", "warn", "error", "silent"], "info"),
+    logLevel: oneOf<LogLevel>(env, "LOG_LEVEL", ["debug", "info", "warn", "error", "silent"]),
     transport: {
-      kind: oneOf(env, "TRANSPORT", ["embedded", "kafka"] as const, real ? "kafka" : "embedded"),
-      topic: str(env, "EVENTS_TOPIC", "events"),
-      partitions: int(env, "TOPIC_PARTITIONS", 1, 1),
-      replicationFactor: int(env, "TOPIC_REPLICATION", 1, 1),
-      embeddedPath: path.resolve(cwd, str(env, "EMBEDDED_LOG_PATH", path.join(dataDir, "log", "events.db"))),
+      kind: oneOf(env, "TRANSPORT", ["embedded", "kafka"] as const),
+      topic: str(env, "EVENTS_TOPIC"),
+      partitions: int(env, "TOPIC_PARTITIONS", { min: 1 }),
+      replicationFactor: int(env, "TOPIC_REPLICATION", { min: 1 }),
+      embeddedPath: path.resolve(cwd, str(env, "EMBEDDED_LOG_PATH")),
       kafka: {
-        brokers: str(env, "KAFKA_BROKERS", "127.0.0.1:9092").split(",").map((b) => b.trim()).filter(Boolean),
-        clientId: str(env, "KAFKA_CLIENT_ID", "game-events"),
-        producer: oneOf(env, "KAFKA_PRODUCER", ["wire", "kafkajs"] as const, "wire"),
+        brokers: str(env, "KAFKA_BROKERS").split(",").map((b) => b.trim()).filter(Boolean),
+        clientId: str(env, "KAFKA_CLIENT_ID"),
+        producer: oneOf(env, "KAFKA_PRODUCER", ["wire", "kafkajs"] as const),
       },
     },
     api: {
-      port: int(env, "PORT", 5000),
-      host: str(env, "API_HOST", "0.0.0.0"),
-      catalogFile: path.resolve(cwd, str(env, "CATALOG_FILE", path.join(__dirname, "..", "..", "config", "catalog.json"))),
-      statePath: path.resolve(cwd, str(env, "API_STATE_PATH", path.join(dataDir, "api", "state.db"))),
-      maxNameLength: int(env, "MAX_NAME_LENGTH", 64, 1),
+      port: int(env, "PORT"),
+      host: str(env, "API_HOST"),
+      catalogFile: path.resolve(cwd, str(env, "CATALOG_FILE")),
+      statePath: path.resolve(cwd, str(env, "API_STATE_PATH")),
+      maxNameLength: int(env, "MAX_NAME_LENGTH", { min: 1 }),
       publish: {
-        lingerMs: int(env, "PUBLISH_LINGER_MS", 2),
-        maxBatch: int(env, "PUBLISH_MAX_BATCH", 1000, 1),
-        maxInFlight: int(env, "PUBLISH_MAX_IN_FLIGHT", 4, 1),
-        maxQueue: int(env, "PUBLISH_MAX_QUEUE", 10000, 1),
-        timeoutMs: int(env, "PUBLISH_TIMEOUT_MS", 5000, 1),
+        lingerMs: int(env, "PUBLISH_LINGER_MS"),
+        maxBatch: int(env, "PUBLISH_MAX_BATCH", { min: 1 }),
+        maxInFlight: int(env, "PUBLISH_MAX_IN_FLIGHT", { min: 1 }),
+        maxQueue: int(env, "PUBLISH_MAX_QUEUE", { min: 1 }),
+        timeoutMs: int(env, "PUBLISH_TIMEOUT_MS", { min: 1 }),
       },
       ...access,
       timeouts: apiTimeouts(env),
     },
     storage: {
       kind: storageKind,
-      warehouse: storageKind === "hdfs"
-        ? str(env, "WAREHOUSE_DIR", "/warehouse")
-        : path.resolve(cwd, str(env, "WAREHOUSE_DIR", path.join(dataDir, "warehouse"))),
-      webhdfsUrl: str(env, "WEBHDFS_URL", "http://127.0.0.1:9870"),
-      hdfsUri: str(env, "HDFS_URI", "hdfs://127.0.0.1:9000"),
-      hdfsUser: str(env, "HDFS_USER", "hive"),
+      // An HDFS path is absolute on the cluster: never resolved against the local working directory.
+      warehouse: storageKind === "hdfs" ? str(env, "WAREHOUSE_DIR") : path.resolve(cwd, str(env, "WAREHOUSE_DIR")),
+      webhdfsUrl: str(env, "WEBHDFS_URL"),
+      hdfsUri: str(env, "HDFS_URI"),
+      hdfsUser: str(env, "HDFS_USER"),
     },
     query: {
-      kind: oneOf(env, "QUERY_ENGINE", ["duckdb", "trino", "presto"] as const, real ? "trino" : "duckdb"),
-      prestoUrl: str(env, "PRESTO_URL", "http://127.0.0.1:8080"),
-      catalog: str(env, "PRESTO_CATALOG", "hive"),
-      schema: str(env, "PRESTO_SCHEMA", "default"),
-      user: str(env, "PRESTO_USER", "game-events"),
+      kind: oneOf(env, "QUERY_ENGINE", ["duckdb", "trino", "presto"] as const),
+      prestoUrl: str(env, "PRESTO_URL"),
+      catalog: str(env, "PRESTO_CATALOG"),
+      schema: str(env, "PRESTO_SCHEMA"),
+      user: str(env, "PRESTO_USER"),
     },
     sink: {
-      groupId: str(env, "SINK_GROUP", "game-events-sink"),
-      rollMaxRows: int(env, "SINK_ROLL_ROWS", 50_000, 1),
-      rollMaxBytes: int(env, "SINK_ROLL_BYTES", 32 * 1024 * 1024, 1),
-      rollIntervalMs: int(env, "SINK_ROLL_INTERVAL_MS", 2000, 1),
-      maxMessageBytes: int(env, "SINK_MAX_MESSAGE_BYTES", 65536, 1),
-      metricsPort: int(env, "SINK_METRICS_PORT", 9464),
+      groupId: str(env, "SINK_GROUP"),
+      rollMaxRows: int(env, "SINK_ROLL_ROWS", { min: 1 }),
+      rollMaxBytes: int(env, "SINK_ROLL_BYTES", { min: 1 }),
+      rollIntervalMs: int(env, "SINK_ROLL_INTERVAL_MS", { min: 1 }),
+      maxMessageBytes: int(env, "SINK_MAX_MESSAGE_BYTES", { min: 1 }),
+      metricsPort: int(env, "SINK_METRICS_PORT"),
       tmpDir: path.join(dataDir, "tmp"),
-      compression: oneOf(env, "SINK_COMPRESSION", ["zstd", "snappy"] as const, "zstd"),
-      writerMemory: str(env, "SINK_WRITER_MEMORY", "192MB"),
-      fault: { point: str(env, "SINK_FAULT", "") || null, after: int(env, "SINK_FAULT_AFTER", 1, 1) },
+      compression: oneOf(env, "SINK_COMPRESSION", ["zstd", "snappy"] as const),
+      writerMemory: str(env, "SINK_WRITER_MEMORY"),
+      fault: { point: str(env, "SINK_FAULT") || null, after: int(env, "SINK_FAULT_AFTER", { min: 1 }) },
     },
     report: {
-      requests: int(env, "REPORT_REQUESTS", 20_000, 1),
-      players: int(env, "REPORT_PLAYERS", 1000, 1),
-      seed: int(env, "REPORT_SEED", 42),
-      abPasses: int(env, "REPORT_AB_PASSES", 3),
+      requests: int(env, "REPORT_REQUESTS", { min: 1 }),
+      players: int(env, "REPORT_PLAYERS", { min: 1 }),
+      seed: int(env, "REPORT_SEED"),
+      abPasses: int(env, "REPORT_AB_PASSES"),
     },
     load: {
-      url: str(env, "LOAD_URL", `http://localhost:${int(env, "PORT", 5000)}`).replace(/\/+$/, ""),
+      url: str(env, "LOAD_URL").replace(/\/+$/, ""),
       // The pipeline's own load (npm start, the notebooks) calls the API it started: any of its keys will do.
       apiKey: readSecret(env, "LOAD_API_KEY") ?? access.keys[0]?.key ?? null,
     },

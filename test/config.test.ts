@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { CONFIG_DOCS, loadConfig } from "../src/config";
+import { configTable } from "../src/bin/config-docs";
+import { CONFIG_DOCS, loadConfig, SETTINGS } from "../src/config";
 
 describe("configuration", () => {
   it("runs everything on the embedded default when nothing is set", () => {
@@ -39,16 +40,41 @@ describe("configuration", () => {
     }, TypeError);
   });
 
-  it("documents every variable it reads, in the README too", () => {
+  it("documents every variable it reads", () => {
     const source = fs.readFileSync(path.join(__dirname, "..", "..", "src", "config.ts"), "utf8");
     const read = new Set([...source.matchAll(/\(env, "([A-Z_]+)"/g)].map((m) => m[1]));
-    const documented = new Set(CONFIG_DOCS.map((d) => d.variable));
+    const documented = new Set(SETTINGS.map((d) => d.variable));
     assert.deepEqual([...read].filter((v) => !documented.has(v)), []);
+  });
+
+  it("keeps the README's configuration table equal to the one generated from SETTINGS", () => {
     const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
-    assert.deepEqual(
-      [...documented].filter((v) => !readme.includes(`\`${v}\``)),
-      [],
-      "README config table is stale: regenerate it with `node dist/src/bin/config-docs.js` and paste it into the config section",
-    );
+    const start = readme.indexOf("| variable | default | meaning |");
+    const inReadme = readme.slice(start, readme.indexOf("\n\n", start));
+    assert.equal(inReadme, configTable(), "README config table is stale: regenerate it with `node dist/src/bin/config-docs.js` and paste it into the config section");
+  });
+
+  it("takes each default from its row, with $NAME standing for another variable's value", () => {
+    const config = loadConfig({ DATA_DIR: "/srv/game", PORT: "6000" }, "/tmp/project");
+    assert.equal(config.transport.embeddedPath, "/srv/game/log/events.db");
+    assert.equal(config.api.statePath, "/srv/game/api/state.db");
+    assert.equal(config.load.url, "http://localhost:6000");
+    const row = (name: string) => SETTINGS.find((s) => s.variable === name)!;
+    assert.equal(String(config.sink.rollMaxBytes), row("SINK_ROLL_BYTES").default);
+    assert.equal(config.sink.writerMemory, row("SINK_WRITER_MEMORY").default);
+    assert.equal(config.sink.fault.point, null);
+  });
+
+  it("documents a default that depends on another variable with both values", () => {
+    const shown = (name: string) => CONFIG_DOCS.find((d) => d.variable === name)!.default;
+    assert.equal(shown("TRANSPORT"), "embedded (real: kafka)");
+    assert.equal(shown("WAREHOUSE_DIR"), "$DATA_DIR/warehouse (hdfs: /warehouse)");
+    assert.equal(shown("SINK_FAULT"), "(none)");
+    assert.equal(loadConfig({ STORAGE: "hdfs" }, "/tmp/project").storage.warehouse, "/warehouse");
+  });
+
+  it("reads the item catalogue shipped with the project by default, wherever it runs", () => {
+    const config = loadConfig({}, "/tmp/elsewhere");
+    assert.ok(fs.existsSync(config.api.catalogFile), config.api.catalogFile);
   });
 });

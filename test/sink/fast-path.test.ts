@@ -8,7 +8,7 @@ import { DuckdbParquetWriter } from "../../src/sink/parquet/duckdb-writer";
 import { routeRecord, rowFor, type RoutedRecord } from "../../src/sink/route";
 import type { LogRecord } from "../../src/transport";
 import { badMessages, expectedTables, sampleEvent } from "./fixtures";
-import { duck, tempDataDir } from "./helpers";
+import { duck, tempDataDir, writerOptions } from "./helpers";
 import { wireVariants } from "./wire-variants";
 
 const record = (value: string | Buffer, offset: number): LogRecord => ({
@@ -18,7 +18,7 @@ const options = { maxMessageBytes: 4096, ingestedAt: Date.UTC(2026, 10, 28, 1, 2
 
 /** Every table's rows as an independent reader sees them, timestamps as epoch ms. */
 async function landed(routed: RoutedRecord[], dir: string): Promise<Record<string, unknown[]>> {
-  const writer = await DuckdbParquetWriter.open(TABLES, { tmpDir: path.join(dir, "tmp") });
+  const writer = await DuckdbParquetWriter.open(TABLES, writerOptions(path.join(dir, "tmp")));
   try {
     for (const r of routed) writer.add(r);
     const files = await writer.write(writer.seal(), path.join(dir, "out"), () => "f.parquet");

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { loadConfig, type Config } from "../../src/config";
 import { toWire } from "../../src/events";
 import { silentLogger } from "../../src/logger";
+import type { ParquetWriterOptions } from "../../src/sink/parquet/duckdb-writer";
 import { EmbeddedLog } from "../../src/transport";
 import { badMessages, sampleEvent } from "./fixtures";
 
@@ -19,6 +20,12 @@ export function tempDataDir(prefix = "sink-"): string {
 /** Config for a test: everything under `dataDir`, metrics off, small rolls unless overridden. */
 export function testConfig(dataDir: string, env: Record<string, string> = {}): Config {
   return loadConfig({ DATA_DIR: dataDir, SINK_METRICS_PORT: "0", LOG_LEVEL: "silent", SINK_MAX_MESSAGE_BYTES: "4096", ...env }, dataDir);
+}
+
+/** The Parquet writer's options as the sink's defaults set them, building under `tmpDir`. */
+export function writerOptions(tmpDir: string): ParquetWriterOptions {
+  const { compression, writerMemory } = loadConfig({}).sink;
+  return { tmpDir, compression, memoryLimit: writerMemory };
 }
 
 export interface Filled {

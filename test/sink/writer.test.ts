@@ -7,7 +7,7 @@ import { DuckdbParquetWriter } from "../../src/sink/parquet/duckdb-writer";
 import { routeRecord, rowFor } from "../../src/sink/route";
 import type { LogRecord } from "../../src/transport";
 import { badMessages, sampleEvent } from "./fixtures";
-import { duck, tempDataDir } from "./helpers";
+import { duck, tempDataDir, writerOptions } from "./helpers";
 
 const record = (value: string | Buffer, offset: number): LogRecord => ({
   topic: "events", partition: 0, offset, key: null, value: Buffer.isBuffer(value) ? value : Buffer.from(value), timestamp: Date.UTC(2026, 10, 27),
@@ -31,7 +31,7 @@ const wellFormed = (v: unknown) => (typeof v === "string" ? (v as unknown as { t
 describe("DuckDB Parquet writer", () => {
   it("lands each table's rows exactly as routed, whatever characters the strings hold", async () => {
     const dir = tempDataDir("writer-");
-    const writer = await DuckdbParquetWriter.open(TABLES, { tmpDir: path.join(dir, "tmp") });
+    const writer = await DuckdbParquetWriter.open(TABLES, writerOptions(path.join(dir, "tmp")));
     try {
       const messages: (string | Buffer)[] = [...trickyMessages(), ...badMessages("w", 4096).map((m) => m.value)];
       const routed = messages.map((m, i) => routeRecord(record(m, i), { maxMessageBytes: 4096, ingestedAt: 1_764_000_000_123 }));
@@ -58,7 +58,7 @@ describe("DuckDB Parquet writer", () => {
 
   it("writes two sealed batches at once, each file with its own batch's rows, and refuses a third seal", async () => {
     const dir = tempDataDir("writer-");
-    const writer = await DuckdbParquetWriter.open(TABLES, { tmpDir: path.join(dir, "tmp") });
+    const writer = await DuckdbParquetWriter.open(TABLES, writerOptions(path.join(dir, "tmp")));
     try {
       const route = (from: number, n: number) =>
         Array.from({ length: n }, (_, i) => routeRecord(record(toWire(sampleEvent(from + i)), from + i), { maxMessageBytes: 4096, ingestedAt: 1 }));

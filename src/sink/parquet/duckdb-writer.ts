@@ -28,9 +28,9 @@ export type Compression = "zstd" | "snappy";
 export interface ParquetWriterOptions {
   /** Local folder for DuckDB's spill files. */
   tmpDir: string;
-  compression?: Compression;
+  compression: Compression;
   /** DuckDB memory limit, e.g. "256MB"; staged rows past it spill to tmpDir. */
-  memoryLimit?: string;
+  memoryLimit: string;
   /**
    * DuckDB worker threads (default 1): each COPY runs on the thread that runs its query. With 2,
    * that thread spun waiting for the worker and the COPYs cost ~2x the CPU (measured with
@@ -104,7 +104,7 @@ export class DuckdbParquetWriter {
   static async open(tables: readonly TableDef[], options: ParquetWriterOptions): Promise<DuckdbParquetWriter> {
     fs.mkdirSync(options.tmpDir, { recursive: true });
     const instance = await DuckDBInstance.create(":memory:", {
-      memory_limit: options.memoryLimit ?? "192MB",
+      memory_limit: options.memoryLimit,
       temp_directory: path.join(options.tmpDir, "duckdb-spill"),
       threads: String(options.threads ?? 1),
       // DuckDB kept each batch's freed COPY and stage memory (default threshold 512 MB): returning it
@@ -123,7 +123,7 @@ export class DuckdbParquetWriter {
       await appendCon.run(stageDdl(s.name, layout));
       s.appender = await appendCon.createAppender(s.name);
     }
-    return new DuckdbParquetWriter(instance, appendCon, copyCons, tables, layout, stages, options.compression ?? "zstd");
+    return new DuckdbParquetWriter(instance, appendCon, copyCons, tables, layout, stages, options.compression);
   }
 
   /** Records staged in the active stage. */
