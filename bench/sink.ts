@@ -16,7 +16,7 @@ import { loadConfig, type Config } from "../src/config";
 import { toWire } from "../src/events";
 import { createLogger, silentLogger } from "../src/logger";
 import { runSink } from "../src/sink";
-import { createStorage } from "../src/storage";
+import { createStorage, tableDir, visibleFilesGlob } from "../src/storage";
 import { EmbeddedLog } from "../src/transport";
 import { duck } from "../test/sink/helpers";
 import { badMessages, sampleEvent } from "../test/sink/fixtures";
@@ -110,7 +110,7 @@ async function freshness(requests: number): Promise<{ p50: number; p99: number; 
     env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: "warn", SINK_METRICS_PORT: "0" },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  const glob = path.join(config.storage.warehouse, "events", "dt=*", "[!._]*.parquet");
+  const glob = visibleFilesGlob(tableDir(config.storage.warehouse, "events"));
   const pending = new Map<string, number>();
   const delays: number[] = [];
   let polling = true;

@@ -3,6 +3,7 @@
  * Pure functions: Trino/Presto external tables over Parquet, and DuckDB views over the same files.
  */
 import { PARTITION_COLUMN, type Column, type ColumnType, type TableDef } from "../events";
+import { visibleFilesGlob } from "../storage/layout";
 
 export type SqlDialect = "trino" | "presto" | "duckdb";
 
@@ -62,14 +63,6 @@ export function trinoSyncPartitions(table: TableDef, t: TrinoTableName): string 
 }
 
 /**
- * The files of a table as DuckDB globs them. DuckDB's glob, unlike Hive, also matches names that
- * start with '.' or '_' (in-flight temp files), so the pattern excludes them explicitly.
- */
-export function duckdbFilesGlob(location: string): string {
-  return `${location.replace(/\/+$/, "")}/${PARTITION_COLUMN}=*/[!._]*.parquet`;
-}
-
-/**
  * A view over the table's Parquet files, typed by the contract. `hasFiles` false gives an empty
  * typed view, because read_parquet fails on a glob that matches nothing.
  * Schema evolution: the files are read with union_by_name and unioned BY NAME with an empty typed
@@ -83,7 +76,7 @@ export function duckdbCreateView(table: TableDef, location: string, hasFiles: bo
   const head = `CREATE OR REPLACE VIEW ${ident(table.name)} AS\n`;
   if (!hasFiles) return head + typedEmpty;
   const files =
-    `SELECT * FROM read_parquet(${literal(duckdbFilesGlob(location))}, hive_partitioning = true, ` +
+    `SELECT * FROM read_parquet(${literal(visibleFilesGlob(location))}, hive_partitioning = true, ` +
     `union_by_name = true, hive_types = {${literal(PARTITION_COLUMN)}: 'VARCHAR'})`;
   return (
     head +

@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection } from "@duckdb/node-api";
 import type { TableDef } from "../events";
 import { QueryError } from "../errors";
-import { duckdbCreateView, duckdbFilesGlob, literal } from "./ddl";
+import { visibleFilesGlob } from "../storage/layout";
+import { duckdbCreateView, literal } from "./ddl";
 import type { QueryEngine, QueryResult } from "./engine";
 
 export interface DuckDbEngineOptions {
@@ -76,7 +77,7 @@ export class DuckDbEngine implements QueryEngine {
   async syncPartitions(table: TableDef): Promise<void> {
     const location = this.locations.get(table.name);
     if (location === undefined) throw new QueryError(`table ${table.name} is not registered`);
-    const found = await this.query(`SELECT count(*) AS n FROM glob(${literal(duckdbFilesGlob(location))})`);
+    const found = await this.query(`SELECT count(*) AS n FROM glob(${literal(visibleFilesGlob(location))})`);
     await this.query(duckdbCreateView(table, location, Number(found.rows[0].n) > 0));
   }
 

@@ -5,7 +5,7 @@ export { PrestoEngine } from "./presto-engine";
 export type { PrestoEngineOptions } from "./presto-engine";
 export { createQueryEngine } from "./factory";
 export { registerTables, tableDir } from "./register";
-export { sqlType, prestoAddColumn, trinoCreateSchema, trinoCreateTable, trinoSyncPartitions, duckdbCreateView, duckdbFilesGlob } from "./ddl";
+export { sqlType, prestoAddColumn, trinoCreateSchema, trinoCreateTable, trinoSyncPartitions, duckdbCreateView } from "./ddl";
 export type { SqlDialect } from "./ddl";
 export { runReferenceQueries, referenceQueries, queriesRoot } from "./reference";
 export type { ReferenceAnswers, ReferenceName, ReferenceQuery, Rows, DescribeRow } from "./reference";

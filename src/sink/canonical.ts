@@ -12,7 +12,7 @@
  * JSON.parse + validation cost ~4.3 us per event; this check ~0.5 us (bench/RESULTS.md, sink).
  */
 import { ENVELOPE, EVENT_TYPES, fieldsOf, OUTCOMES, type EventType, type FieldDef, type Outcome } from "../events";
-import { DAY_MS, isWritableTimestamp } from "./naming";
+import { DAY_MS, isWritableTimestamp } from "../storage/layout";
 
 export interface CanonicalEvent {
   type: EventType;

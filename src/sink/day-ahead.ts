@@ -13,14 +13,14 @@ import type { TableDef } from "../events";
 import type { Logger } from "../logger";
 import type { QueryEngine } from "../query/engine";
 import type { Storage } from "../storage";
-import { DAY_MS, dtOf, partitionDir, partitionKey } from "./naming";
+import { DAY_MS, dtOf, partitionDir, partitionKey } from "../storage/layout";
 
 export interface DayAheadOptions {
   storage: Storage;
   engine: QueryEngine;
   tables: readonly TableDef[];
   logger: Logger;
-  /** Partitions the engine knows (naming.ts partitionKey); days made ready are added to it. */
+  /** Partitions the engine knows (storage/layout.ts partitionKey); days made ready are added to it. */
   known: Set<string>;
 }
 

@@ -1,5 +1,5 @@
 /**
- * File and folder names of committed table files. Pure.
+ * File names of committed table files (the folders they go in: storage/layout.ts). Pure.
  *
  * A committed file is `<warehouse>/<table>/dt=YYYY-MM-DD/<topic>+<partition>+<start>+<end>.parquet`:
  * the name says exactly which log offsets (inclusive) it holds, so the files themselves are the
@@ -8,6 +8,11 @@
  */
 import * as posix from "node:path/posix";
 import { PARTITION_COLUMN } from "../events";
+import { partitionDir } from "../storage/layout";
+
+// Moved to storage/layout.ts (the one owner of the warehouse layout); re-exported for the files
+// that other branches in flight still import them from here. Import them from layout.ts.
+export { parseDtFolder, partitionDir, partitionKey, tableDir } from "../storage/layout";
 
 export interface OffsetRange {
   topic: string;
@@ -20,35 +25,11 @@ export interface OffsetRange {
 
 const OFFSET_DIGITS = 20;
 const FILE_PATTERN = /^([A-Za-z0-9][A-Za-z0-9._-]*)\+(\d+)\+(\d{20})\+(\d{20})\.parquet$/;
-const DT_PATTERN = new RegExp(`^${PARTITION_COLUMN}=(\\d{4}-\\d{2}-\\d{2})$`);
 
 /** Folder (under the warehouse) where the sink stages files before renaming them into tables. */
 export const SINK_TEMP_FOLDER = "_sink_tmp";
 /** Folder where compaction stages merged files. */
 export const COMPACT_TEMP_FOLDER = "_compact_tmp";
-
-const MIN_MS = -62167219200000; // 0000-01-01T00:00:00Z (Date.UTC maps years 0-99 to 1900-1999)
-const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-
-/** True when the timestamp falls in years 0000-9999 (a dt folder can be named for it). */
-export function isWritableTimestamp(ms: number): boolean {
-  return Number.isFinite(ms) && ms >= MIN_MS && ms <= MAX_MS;
-}
-
-export const DAY_MS = 86_400_000;
-const dtCache = new Map<number, string>();
-
-/** The UTC date of an epoch-ms timestamp, as `YYYY-MM-DD` (memoised per day: called once per record). */
-export function dtOf(ms: number): string {
-  const day = Math.floor(ms / DAY_MS);
-  let dt = dtCache.get(day);
-  if (dt === undefined) {
-    dt = new Date(day * DAY_MS).toISOString().slice(0, 10);
-    if (dtCache.size > 10_000) dtCache.clear();
-    dtCache.set(day, dt);
-  }
-  return dt;
-}
 
 /**
  * Topics whose files can be named: Kafka's legal characters, not starting with '.' or '_'
@@ -69,24 +50,6 @@ export function parseFileName(name: string): OffsetRange | null {
   const range = { topic: m[1], partition: Number(m[2]), start: Number(m[3]), end: Number(m[4]) };
   if (!Number.isSafeInteger(range.start) || !Number.isSafeInteger(range.end) || range.start > range.end) return null;
   return range;
-}
-
-/** The dt value of a partition folder name (`dt=2026-11-27`), or null. */
-export function parseDtFolder(name: string): string | null {
-  return DT_PATTERN.exec(name)?.[1] ?? null;
-}
-
-/** Key of one table's dt partition (the sets of partitions a SQL engine already knows). */
-export function partitionKey(table: string, dt: string): string {
-  return `${table}/${dt}`;
-}
-
-export function tableDir(root: string, table: string): string {
-  return posix.join(root, table);
-}
-
-export function partitionDir(root: string, table: string, dt: string): string {
-  return posix.join(root, table, `${PARTITION_COLUMN}=${dt}`);
 }
 
 /** Final path of a committed file. */

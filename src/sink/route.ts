@@ -9,7 +9,7 @@
 import { buildEvent, DEAD_LETTER_TABLE, EVENT_TYPES, OUTCOMES, parseEvent, TABLES, type DeadLetterReason, type EventType, type GameEvent, type Outcome, type TableDef } from "../events";
 import type { LogRecord } from "../transport";
 import { matchCanonical } from "./canonical";
-import { dtOf, isWritableTimestamp } from "./naming";
+import { dtOf, isWritableTimestamp } from "../storage/layout";
 
 /** A flat row keyed by column name. Timestamps are epoch milliseconds (UTC). */
 export type Row = Record<string, string | number | null>;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { field, tableByName, TABLES, type TableDef } from "../../src/events";
-import { duckdbCreateView, duckdbFilesGlob, sqlType, trinoCreateSchema, trinoCreateTable, trinoSyncPartitions } from "../../src/query";
+import { duckdbCreateView, sqlType, trinoCreateSchema, trinoCreateTable, trinoSyncPartitions } from "../../src/query";
 
 const purchases = tableByName("purchases")!;
 const where = { catalog: "hive", schema: "default" };
@@ -41,10 +41,6 @@ describe("DDL from the contract", () => {
       trinoSyncPartitions(purchases, where),
       `CALL "hive".system.sync_partition_metadata(schema_name => 'default', table_name => 'purchases', mode => 'ADD')`,
     );
-  });
-
-  it("globs only committed files of dt partitions on DuckDB", () => {
-    assert.equal(duckdbFilesGlob("/w/events/"), "/w/events/dt=*/[!._]*.parquet");
   });
 
   it("creates a DuckDB view over the files with hive partitioning and union_by_name", () => {

@@ -6,8 +6,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { PARTITION_COLUMN, toWire, type GameEvent, type TableDef } from "../../src/events";
-import type { Storage } from "../../src/storage";
+import { toWire, type GameEvent, type TableDef } from "../../src/events";
+import { partitionFolder, type Storage } from "../../src/storage";
 
 export type Row = Record<string, unknown>;
 
@@ -61,7 +61,7 @@ export async function writePartitionFile(
   rows: readonly Row[],
   options: WriteOptions = {},
 ): Promise<string> {
-  const file = path.posix.join(tableDir, `${PARTITION_COLUMN}=${dt}`, name);
+  const file = path.posix.join(tableDir, partitionFolder(dt), name);
   await storage.writeFile(file, await parquetBytes(table, rows, options));
   return file;
 }

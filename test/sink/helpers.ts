@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { loadConfig, type Config } from "../../src/config";
 import { toWire } from "../../src/events";
 import { silentLogger } from "../../src/logger";
+import { parseDtFolder, tableDir, visibleFilesGlob } from "../../src/storage";
 import type { ParquetWriterOptions } from "../../src/sink/parquet/duckdb-writer";
 import { EmbeddedLog } from "../../src/transport";
 import { badMessages, sampleEvent } from "./fixtures";
@@ -81,8 +82,8 @@ export async function duck(sql: string): Promise<Record<string, unknown>[]> {
 
 /** All rows of a table as an independent reader sees them (every committed file, hive partitions). */
 export async function readTable(config: Config, table: string, columns = "*"): Promise<Record<string, unknown>[]> {
-  const glob = path.join(config.storage.warehouse, table, "dt=*", "[!._]*.parquet");
+  const glob = visibleFilesGlob(tableDir(config.storage.warehouse, table));
   const dir = path.join(config.storage.warehouse, table);
-  if (!fs.existsSync(dir) || !fs.readdirSync(dir).some((d) => d.startsWith("dt="))) return [];
+  if (!fs.existsSync(dir) || !fs.readdirSync(dir).some((d) => parseDtFolder(d) !== null)) return [];
   return duck(`SELECT ${columns} FROM read_parquet('${glob}', hive_partitioning = true, union_by_name = true)`);
 }

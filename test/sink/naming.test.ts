@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { committedPath, covers, dtOf, fileName, parseDtFolder, parseFileName, tempPath } from "../../src/sink/naming";
+import { committedPath, covers, fileName, parseFileName, tempPath } from "../../src/sink/naming";
 
 describe("file naming", () => {
   const range = { topic: "events", partition: 3, start: 1200, end: 4711 };
@@ -26,14 +26,6 @@ describe("file naming", () => {
     assert.equal(committedPath("/w", "events", "2026-11-27", range), `/w/events/dt=2026-11-27/${fileName(range)}`);
     const temp = tempPath("/w", "_sink_tmp", "events", "2026-11-27", range);
     assert.match(temp, /^\/w\/_sink_tmp\//);
-    assert.equal(parseDtFolder("dt=2026-11-27"), "2026-11-27");
-    assert.equal(parseDtFolder("dt=tomorrow"), null);
-  });
-
-  it("takes dt from the UTC date", () => {
-    assert.equal(dtOf(Date.UTC(2026, 11, 31, 23, 59, 59, 999)), "2026-12-31");
-    assert.equal(dtOf(Date.UTC(2027, 0, 1)), "2027-01-01");
-    assert.equal(dtOf(-1), "1969-12-31");
   });
 
   it("says when one range holds another", () => {

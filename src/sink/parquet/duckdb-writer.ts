@@ -18,6 +18,7 @@ import * as path from "node:path";
 import type { TableDef } from "../../events";
 import { StorageError } from "../../errors";
 import { Pool } from "../../pool";
+import { filePath } from "../../storage/layout";
 import type { RoutedRecord } from "../route";
 import { canonicalSelect } from "./extract";
 import { canPackPlain, ident, literal, packJson, packPlain, RAW_COLUMN, stageDdl, stageLayout, tableSelect, type StageLayout } from "./schema";
@@ -208,7 +209,7 @@ export class DuckdbParquetWriter {
   }
 
   /**
-   * Writes the sealed stage: one file per (table, partition, dt) at `<dir>/<table>/dt=<dt>/<name(partition)>`,
+   * Writes the sealed stage: one file per (table, partition, dt) at `filePath(dir, table, dt, name(partition))`,
    * then empties it.
    */
   async write(sealed: SealedStage, dir: string, name: (partition: number) => string): Promise<LocalFile[]> {
@@ -232,7 +233,7 @@ export class DuckdbParquetWriter {
         const [tableName, p, dt] = key.split("\u0000");
         const table = this.tables.find((t) => t.name === tableName)!;
         const partition = Number(p);
-        files.push({ table, dt, partition, rows, localPath: path.join(dir, table.name, `dt=${dt}`, name(partition)) });
+        files.push({ table, dt, partition, rows, localPath: filePath(dir, table.name, dt, name(partition)) });
       }
       // Largest first, each COPY on the next free connection (a thread of its own).
       const queue = [...files].sort((a, b) => b.rows * b.table.columns.length - a.rows * a.table.columns.length);
