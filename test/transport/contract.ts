@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import type { LogRecord, Transport } from "../../src/transport";
+import { partitionForKey, type LogRecord, type Transport } from "../../src/transport";
 
 export interface TransportFixture {
   /** A connected transport; called once per suite. */
@@ -90,6 +90,18 @@ export function runTransportContract(name: string, fixture: TransportFixture): v
       const records = await collect(transport, topic, new Map(), 30);
       assert.equal(new Set(records.map((r) => r.partition)).size, 1);
       assert.deepEqual(records.map((r) => Number(r.value.toString())), Array.from({ length: 30 }, (_, i) => i));
+      await producer.close();
+    });
+
+    it("puts each key on the partition of Kafka's murmur2 partitioner (the same on every transport)", async () => {
+      const topic = freshTopic();
+      await transport.ensureTopic(topic, { partitions: 6 });
+      const producer = await transport.producer();
+      const keys = Array.from({ length: 60 }, (_, i) => `player-${i}`);
+      await producer.send(topic, keys.map((key) => ({ key, value: key })));
+      const records = await collect(transport, topic, new Map(), keys.length);
+      assert.equal(records.length, keys.length);
+      for (const r of records) assert.equal(r.partition, partitionForKey(r.key, 6), `key ${r.key}`);
       await producer.close();
     });
 

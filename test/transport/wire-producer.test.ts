@@ -4,12 +4,8 @@ import { TransportError } from "../../src/errors";
 import { silentLogger } from "../../src/logger";
 import { WireKafkaProducer } from "../../src/transport/kafka/wire-producer";
 import { crc32c } from "../../src/transport/kafka/wire/crc32c";
-import { murmur2, partitionForKey } from "../../src/transport/kafka/wire/murmur2";
+import { partitionForKey } from "../../src/transport/partitioner";
 import { FakeKafkaBroker } from "./fake-kafka-broker";
-
-// kafkajs' own murmur2, the reference for which partition a key goes to.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const kafkajsMurmur2 = require("kafkajs/src/producer/partitioners/default/murmur2") as (key: string) => number;
 
 function producerFor(address: string, retries = 3): WireKafkaProducer {
   return new WireKafkaProducer({ brokers: [address], clientId: "test", concurrency: 2, ackTimeoutMs: 1000, requestTimeoutMs: 2000, retries, logger: silentLogger });
@@ -22,12 +18,6 @@ describe("wire Kafka producer: encoding", () => {
     assert.equal(crc32c(bytes, 2, 11), 0xe3069283);
   });
 
-  it("sends a key to the partition kafkajs and the Java client choose", () => {
-    for (const key of ["", "a", "ab", "abc", "abcd", "player-17", "Zoë ✓ ünïcode", "x".repeat(101)]) {
-      assert.equal(murmur2(Buffer.from(key)), kafkajsMurmur2(key), key);
-      for (const partitions of [1, 3, 16]) assert.equal(partitionForKey(key, partitions), (kafkajsMurmur2(key) & 0x7fffffff) % partitions);
-    }
-  });
 });
 
 describe("wire Kafka producer against a fake broker", () => {

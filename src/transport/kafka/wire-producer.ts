@@ -22,7 +22,7 @@ import type { Logger } from "../../logger";
 import type { LogProducer, OutgoingMessage } from "../transport";
 import { toTransportError } from "./errors";
 import { BrokerConnection } from "./wire/connection";
-import { partitionForKey } from "./wire/murmur2";
+import { partitionForKey } from "../partitioner";
 import { API, initProducerIdRequest, metadataRequest, produceRequest, readInitProducerId, readMetadata, readProduce, VERSION, type BrokerAddress } from "./wire/protocol";
 import { encodeRecordBatch, type BatchRecord } from "./wire/record-batch";
 
@@ -159,7 +159,7 @@ export class WireKafkaProducer implements LogProducer {
     const out = new Map<number, BatchRecord[]>();
     for (const m of messages) {
       const key = m.key ?? null;
-      const partition = partitions === 1 ? 0 : key !== null ? partitionForKey(key, partitions) : this.roundRobin++ % partitions;
+      const partition = partitionForKey(key, partitions, this.roundRobin++);
       let list = out.get(partition);
       if (!list) out.set(partition, (list = []));
       list.push({ key, value: m.value, timestamp: m.timestamp ?? now });
