@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs everything the project needs on a fresh machine: Debian packages, npm packages.
+# Installs everything the project needs on a fresh machine: Debian packages, the pinned Node
+# (.nvmrc, into ~/.cache/game-events-node), npm packages built for that Node.
 # Idempotent: a second run only checks. Used by .ci/run and documented in the README.
+# It cannot change the PATH of the shell that ran it: afterwards `source scripts/node-env.sh`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,8 +18,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: npm ci (better-sqlite3 compiles from source, ~1 min)"
+source scripts/node-env.sh
+# check-node.js also catches a node_modules compiled for another Node (e.g. before Node 24).
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
+  || ! node scripts/check-node.js 2>/dev/null; then
+  echo "setup: npm ci"
   npm ci --no-audit --no-fund
 fi
 echo "setup: done"
