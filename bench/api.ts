@@ -16,7 +16,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { createApp, createHttpServer, Guard, GuildBook, loadCatalog, startApi, systemClock, type PublisherStats } from "../src/api";
+import { createApp, createHttpServer, Guard, loadCatalog, SqliteStateStore, startApi, systemClock, type PublisherStats } from "../src/api";
 import { randomUUID } from "node:crypto";
 import { loadConfig } from "../src/config";
 import { createLogger } from "../src/logger";
@@ -198,13 +198,19 @@ function noLogServer(): http.Server {
   const config = loadConfig({});
   const app = createApp({
     catalog: loadCatalog(config.api.catalogFile, config.api.maxNameLength),
-    publisher: { publish: () => Promise.resolve() },
-    membership: new GuildBook([]),
+    publisher: {
+      publish: (_message, fate) => {
+        fate?.settle(true);
+        return Promise.resolve();
+      },
+    },
+    store: new SqliteStateStore(path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-api-")), "state.db")),
     logger: createLogger({ level: "warn" }),
     clock: systemClock,
     newId: randomUUID,
     maxNameLength: config.api.maxNameLength,
     guard: new Guard(config.api, systemClock),
+    idempotencyWindowMs: config.api.idempotencyWindowMs,
   });
   return createHttpServer(app, config.api.timeouts);
 }

@@ -44,12 +44,25 @@ export interface RateLimit {
   burst: number;
 }
 
+/** Where the API keeps guild membership, recent idempotency keys and the log position they reflect. */
+export interface StateStoreConfig {
+  /** `sqlite`: one API process; `postgres`: replicas sharing one database. */
+  kind: "sqlite" | "postgres";
+  /** The SQLite file (kind sqlite). */
+  sqlitePath: string;
+  /** The PostgreSQL connection string (kind postgres). */
+  postgresUrl: string;
+  /** Most PostgreSQL connections one API process opens. */
+  poolSize: number;
+}
+
 export interface ApiConfig {
   port: number;
   host: string;
   catalogFile: string;
-  /** SQLite file holding guild membership, so it survives restarts. */
-  statePath: string;
+  store: StateStoreConfig;
+  /** How long (ms) a request retried with the same Idempotency-Key gets its original answer. */
+  idempotencyWindowMs: number;
   maxNameLength: number;
   publish: PublishConfig;
   /** Keys of the client applications; empty: no key is asked for. */
@@ -167,7 +180,11 @@ export const SETTINGS: readonly Setting[] = [
   { variable: "PORT", default: "5000", meaning: "Port of the game API (5000 as in the reference)." },
   { variable: "API_HOST", default: "0.0.0.0", meaning: "Interface the API listens on." },
   { variable: "CATALOG_FILE", default: "$PROJECT_DIR/config/catalog.json", meaning: "Item catalogue (swords, shields and their costs) and the known guilds." },
-  { variable: "API_STATE_PATH", default: "$DATA_DIR/api/state.db", meaning: "Guild membership store (survives restarts)." },
+  { variable: "API_STORE", default: "sqlite", meaning: "The API's state store (guild membership, idempotency keys, log position): `sqlite` (one API process) or `postgres` (replicas sharing one database)." },
+  { variable: "API_STATE_PATH", default: "$DATA_DIR/api/state.db", meaning: "The SQLite state store's file (API_STORE=sqlite)." },
+  { variable: "API_DATABASE_URL", default: "postgres://game@127.0.0.1:5432/game", meaning: "The PostgreSQL state store (API_STORE=postgres); every replica names the same database." },
+  { variable: "API_DB_POOL", default: "20", meaning: "Most PostgreSQL connections per API process: a guild action or keyed request holds one while its event is logged." },
+  { variable: "IDEMPOTENCY_WINDOW_MS", default: "600000", meaning: "How long a request retried with the same Idempotency-Key gets its original answer and logs nothing (10 min)." },
   { variable: "MAX_NAME_LENGTH", default: "64", meaning: "Longest item or guild name accepted." },
   { variable: "PUBLISH_LINGER_MS", default: "2", meaning: "How long a batch waits for more events before it is sent." },
   { variable: "PUBLISH_MAX_BATCH", default: "1000", meaning: "Most events per batch sent to the log." },
@@ -342,7 +359,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       port: int(env, "PORT"),
       host: str(env, "API_HOST"),
       catalogFile: path.resolve(cwd, str(env, "CATALOG_FILE")),
-      statePath: path.resolve(cwd, str(env, "API_STATE_PATH")),
+      store: {
+        kind: oneOf(env, "API_STORE", ["sqlite", "postgres"] as const),
+        sqlitePath: path.resolve(cwd, str(env, "API_STATE_PATH")),
+        postgresUrl: str(env, "API_DATABASE_URL"),
+        poolSize: int(env, "API_DB_POOL", { min: 1 }),
+      },
+      idempotencyWindowMs: int(env, "IDEMPOTENCY_WINDOW_MS", { min: 1 }),
       maxNameLength: int(env, "MAX_NAME_LENGTH", { min: 1 }),
       publish: {
         lingerMs: int(env, "PUBLISH_LINGER_MS"),

@@ -38,9 +38,9 @@ export class GameRuleError extends PipelineError {
   }
 }
 
-/** An HTTP request refused before any game logic: unknown route (404), body (413), URL too long (414). */
+/** An HTTP request refused before any game logic: unknown route (404), body (413), URL too long (414), an idempotency key reused on another request (422). */
 export class RequestRefusedError extends PipelineError {
-  constructor(message: string, override readonly code: string, readonly httpStatus: 404 | 413 | 414) {
+  constructor(message: string, override readonly code: string, readonly httpStatus: 404 | 413 | 414 | 422) {
     super(message, { retriable: false });
   }
 }
@@ -48,6 +48,14 @@ export class RequestRefusedError extends PipelineError {
 /** The log (Kafka or the embedded log) could not take or confirm a write in time. */
 export class TransportError extends PipelineError {
   override readonly code: string = "log_unavailable";
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, { retriable: true, ...options });
+  }
+}
+
+/** The API's state store (SQLite or PostgreSQL) failed; the request changed nothing (HTTP 503). */
+export class StateStoreError extends PipelineError {
+  override readonly code: string = "state_unavailable";
   constructor(message: string, options: ErrorOptions = {}) {
     super(message, { retriable: true, ...options });
   }

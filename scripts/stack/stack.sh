@@ -36,7 +36,7 @@ STACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
 source "$STACK_DIR/lib.sh"
 
-SERVICES=(hdfs kafka metastore trino)
+SERVICES=(postgres hdfs kafka metastore trino)
 
 available=()
 for svc in "${SERVICES[@]}"; do

@@ -1,34 +1,45 @@
 /**
  * The Express app of the game API, built from its dependencies. Each game request becomes
- * exactly one event; the answer is sent only once the log has acknowledged that event.
+ * exactly one event (none when it repeats a recorded idempotency key); the answer is sent only
+ * once the log has acknowledged that event.
  */
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
-import { buildEvent, toWire } from "../events";
+import { RequestRefusedError } from "../errors";
+import { buildEvent, parseEvent, toWire, type GameEvent } from "../events";
 import type { Logger } from "../logger";
 import type { OutgoingMessage } from "../transport";
 import type { Catalog, ItemKind } from "./catalog";
 import type { Clock } from "./clock";
-import { errorHandler, sendAnswer, unknownRoute } from "./error-handler";
-import { decide, type Action } from "./game";
+import { errorHandler, unknownRoute } from "./error-handler";
+import { answerOf, decide, eventTypeOf, isGuildAction, nameOf, type Action, type Decision } from "./game";
 import type { Guard } from "./guard";
-import type { GuildBook, Reservation } from "./guild-book";
+import { eventFingerprint, parseIdempotencyKey, requestFingerprint } from "./idempotency";
 import { refuseOversized } from "./limits";
 import { sendJson } from "./send-json";
 import { playerIdentity, validateName } from "./names";
+import { changeOf, keyLock, playerLock, type StateStore, type StateTx } from "./state";
+
+/** Told once whether a published event reached the log. */
+export interface FateListener {
+  settle(stored: boolean): void;
+}
 
 /** Where the app sends events: resolves once the event is in the log (the BatchingPublisher). */
 export interface EventPublisher {
-  publish(message: OutgoingMessage, reservation?: Reservation): Promise<void>;
+  /** `fate` hears whether the event landed, also after a timeout answered the request with 503. */
+  publish(message: OutgoingMessage, fate?: FateListener): Promise<void>;
 }
 
 export interface AppDeps {
   catalog: Catalog;
   publisher: EventPublisher;
-  membership: GuildBook;
+  store: StateStore;
   logger: Logger;
   clock: Clock;
   newId: () => string;
   maxNameLength: number;
+  /** How long (ms) a retried key gets its original answer. */
+  idempotencyWindowMs: number;
   /** API keys and rate limits (both off unless configured). */
   guard: Guard;
 }
@@ -63,31 +74,125 @@ export function createApp(deps: AppDeps): Express {
   return app;
 }
 
+/** A validated game request. */
+interface GameRequest {
+  player: string;
+  action: Action;
+  headers: Request["headers"];
+  key: string | undefined;
+}
+
 /**
- * One game request: decide, log, answer. Not async and no throw for game refusals (404/409, 40%
- * of the reference mix): a rejected promise walks Express' error path, which showed in the profile.
+ * One game request: decide, log, answer. A purchase or GET / without a key reads no state and
+ * takes no lock. Not async and no throw for game refusals (404/409, 40% of the reference mix): a
+ * rejected promise walks Express' error path, which showed in the profile.
  */
 function handle(deps: AppDeps, req: Request, res: Response, next: NextFunction, action: Action): void {
   const headers = req.headers;
   const player = playerIdentity(headers["x-player-id"] as string | undefined, headers.host);
   if (!deps.guard.admitPlayer(player, res)) return;
-  const decision = decide(action, player, deps.catalog, deps.membership);
-  const event = buildEvent({
+  const request: GameRequest = { player, action, headers, key: parseIdempotencyKey(headers["idempotency-key"]) };
+  if (request.key === undefined && !isGuildAction(action)) {
+    const event = eventOf(deps, request, decide(action, deps.catalog));
+    deps.publisher.publish(messageOf(event)).then(() => reply(res, event), next);
+    return;
+  }
+  handleWithState(deps, request, res, next);
+}
+
+/**
+ * A guild action or a keyed request, in one state transaction holding the key's and the player's
+ * locks: a recorded key is answered from its event; otherwise decide, log, and, once the log has
+ * the event, record the change and the key. A 503 (timeout) is answered at once, but the locks are
+ * held until the event's fate is known, so a retry never races its own first attempt.
+ */
+function handleWithState(deps: AppDeps, request: GameRequest, res: Response, next: NextFunction): void {
+  const { action, key, player } = request;
+  let failed = false;
+  const fail = (error: unknown) => {
+    failed = true;
+    next(error);
+  };
+  const locks = [...(key === undefined ? [] : [keyLock(key)]), ...(isGuildAction(action) ? [playerLock(player)] : [])];
+  deps.store
+    .transact(locks, async (tx): Promise<Outcome> => {
+      if (key !== undefined) {
+        const original = await tx.keyed(key, deps.clock.now() - deps.idempotencyWindowMs);
+        if (original !== null) return retried(request, original);
+      }
+      const event = eventOf(deps, request, await decideWith(tx, deps, request));
+      const wire = toWire(event);
+      let settle!: (stored: boolean) => void;
+      const landed = new Promise<boolean>((resolve) => (settle = resolve));
+      deps.publisher.publish({ key: player, value: wire, timestamp: event.timestamp }, { settle }).catch(fail);
+      if (!(await landed)) throw NOT_LOGGED;
+      tx.record({ change: changeOf(event) ?? undefined, key: key === undefined ? undefined : { key, event: wire, at: event.timestamp } });
+      return { event };
+    })
+    .then(
+      (outcome) => {
+        if (failed) return;
+        if (outcome.refusal) return fail(outcome.refusal);
+        if (outcome.replayed) res.setHeader("Idempotent-Replayed", "true");
+        reply(res, outcome.event!);
+      },
+      (error) => {
+        if (error !== NOT_LOGGED && !failed) fail(error);
+      },
+    );
+}
+
+/** What a stateful request answers once its transaction is over. */
+interface Outcome {
+  event?: GameEvent;
+  /** The event is a retried key's original: nothing was logged. */
+  replayed?: boolean;
+  refusal?: Error;
+}
+
+/** Thrown inside the transaction when the event did not reach the log: nothing is recorded. */
+const NOT_LOGGED = Symbol("not logged");
+
+async function decideWith(tx: StateTx, deps: AppDeps, request: GameRequest): Promise<Decision> {
+  const { action, player } = request;
+  if (!isGuildAction(action)) return decide(action, deps.catalog);
+  const member = await tx.isMember(player, action.guild);
+  return decide(action, deps.catalog, { member, counts: await tx.counts(action.guild) });
+}
+
+/** A retried key: the original answer when it is the same request, 422 otherwise. */
+function retried(request: GameRequest, original: string): Outcome {
+  const parsed = parseEvent(original);
+  if (!parsed.ok) throw new Error(`the state store holds an invalid event for key ${request.key}: ${parsed.reason}`);
+  const event = parsed.event;
+  const { action, player } = request;
+  if (eventFingerprint(event) === requestFingerprint(player, eventTypeOf(action), nameOf(action))) return { event, replayed: true };
+  const refusal = new RequestRefusedError(`Idempotency-Key ${request.key} was used by another request (${event.event_type} of ${event.player_id})`, "idempotency_key_reused", 422);
+  return { refusal };
+}
+
+function eventOf(deps: AppDeps, request: GameRequest, decision: Decision): GameEvent {
+  const { headers } = request;
+  return buildEvent({
     event_id: deps.newId(),
     event_type: decision.eventType,
     timestamp: deps.clock.now(),
-    player_id: player,
+    player_id: request.player,
     headers: { host: headers.host, userAgent: headers["user-agent"], accept: headers.accept },
     outcome: decision.status === 200 ? "ok" : "rejected",
     status: decision.status,
     reason: decision.reason,
+    idempotencyKey: request.key,
     payload: decision.payload,
   });
-  res.locals.eventId = event.event_id;
-  deps.publisher.publish({ key: player, value: toWire(event), timestamp: event.timestamp }, decision.reservation).then(() => {
-    // A refusal is answered without building a GameRuleError: capturing its stack trace cost ~10 µs
-    // per refused request (40% of the reference mix) in the bench/api profile. Same body as sendError's.
-    if (decision.status !== 200) sendAnswer(res, { status: decision.status, code: decision.reason!, message: decision.message });
-    else sendJson(res, 200, { ok: true, event_id: event.event_id, message: decision.message });
-  }, next);
+}
+
+function messageOf(event: GameEvent): OutgoingMessage {
+  return { key: event.player_id, value: toWire(event), timestamp: event.timestamp };
+}
+
+/** Answers from the logged event. A refusal is answered without building a GameRuleError: capturing its stack trace cost ~10 µs per refused request in the bench/api profile. */
+function reply(res: Response, event: GameEvent): void {
+  const answer = answerOf(event);
+  sendJson(res, answer.status, answer.body);
 }

@@ -3,7 +3,7 @@
  * {"ok": false, "error": <code>, "message": ..., "event_id"?: ...}.
  */
 import type { ErrorRequestHandler, RequestHandler, Response } from "express";
-import { BackpressureError, GameRuleError, RequestRefusedError, TransportError, ValidationError, describeError } from "../errors";
+import { BackpressureError, GameRuleError, RequestRefusedError, StateStoreError, TransportError, ValidationError, describeError } from "../errors";
 import type { Logger } from "../logger";
 import { sendJson } from "./send-json";
 
@@ -19,7 +19,7 @@ export function httpAnswer(error: unknown): Answer {
   if (error instanceof GameRuleError || error instanceof RequestRefusedError) {
     return { status: error.httpStatus, code: error.code, message: error.message };
   }
-  if (error instanceof TransportError) return { status: 503, code: error.code, message: error.message };
+  if (error instanceof TransportError || error instanceof StateStoreError) return { status: 503, code: error.code, message: error.message };
   // Express' own client errors (e.g. a malformed %-escape in a path parameter) carry a 4xx status.
   const status = (error as { status?: unknown } | null)?.status;
   if (typeof status === "number" && status >= 400 && status < 500) {

@@ -1,15 +1,23 @@
 /**
- * The game's decisions, as pure functions: given a validated action, the player and the state,
- * what event to log, what to answer, and which membership change to reserve.
+ * The game's decisions and answers, as pure functions: given a validated action, the player and
+ * (for guild actions) the player's membership, what event to log and which change it makes; given
+ * a logged event, what the request is answered. A retried request is answered from its original
+ * event by the same function, so the two answers cannot drift apart.
  */
-import type { EventType, NewEvent } from "../events";
+import type { EventType, GameEvent, NewEvent } from "../events";
 import { costOf, type Catalog, type ItemKind } from "./catalog";
-import type { GuildBook, Reservation } from "./guild-book";
+import type { GuildCounts, GuildOp } from "./state";
 
 export type Action =
   | { kind: "default" }
   | { kind: "purchase"; item: ItemKind; name: string }
   | { kind: "join" | "leave"; guild: string };
+
+/** What a guild decision reads: whether the player is a member, and the current counts. */
+export interface GuildState {
+  member: boolean;
+  counts: GuildCounts;
+}
 
 export interface Decision {
   eventType: EventType;
@@ -17,52 +25,89 @@ export interface Decision {
   status: 200 | 404 | 409;
   reason?: "unknown_item" | "already_member" | "not_member";
   payload: NewEvent["payload"];
-  message: string;
-  /** The membership change to commit once the event is in the log (undone if it is lost). */
-  reservation?: Reservation;
+  /** The membership change to write once the event is in the log. */
+  change?: { guild: string; op: GuildOp };
 }
 
-const TITLE: Record<ItemKind, string> = { sword: "Sword", shield: "Shield" };
-
-/** Decides an action. Guild actions reserve their change in `book` immediately. */
-export function decide(action: Action, player: string, catalog: Catalog, book: GuildBook): Decision {
+/** Decides an action. Guild actions need `guild`, the player's state read under the player's lock. */
+export function decide(action: Action, catalog: Catalog, guild?: GuildState): Decision {
   switch (action.kind) {
     case "default":
-      return { eventType: "default", status: 200, payload: {}, message: "This is the default response!" };
+      return { eventType: "default", status: 200, payload: {} };
     case "purchase":
       return decidePurchase(action.item, action.name, catalog);
     case "join":
     case "leave":
-      return decideGuild(action.kind, action.guild, player, book);
+      if (!guild) throw new Error("a guild action is decided on the player's membership");
+      return decideGuild(action.kind, action.guild, guild);
   }
+}
+
+/** True for the actions whose decision reads and changes the player's guild membership. */
+export function isGuildAction(action: Action): action is { kind: "join" | "leave"; guild: string } {
+  return action.kind === "join" || action.kind === "leave";
+}
+
+/** The event type an action logs. */
+export function eventTypeOf(action: Action): EventType {
+  if (action.kind === "purchase") return action.item === "sword" ? "purchase_sword" : "purchase_shield";
+  return action.kind === "default" ? "default" : action.kind === "join" ? "join_guild" : "leave_guild";
+}
+
+/** The item or guild an action names (none for GET /). */
+export function nameOf(action: Action): string | undefined {
+  return action.kind === "purchase" ? action.name : action.kind === "default" ? undefined : action.guild;
 }
 
 function decidePurchase(item: ItemKind, name: string, catalog: Catalog): Decision {
-  const eventType = item === "sword" ? "purchase_sword" : "purchase_shield";
+  const eventType = eventTypeOf({ kind: "purchase", item, name });
   const cost = costOf(catalog, item, name);
-  if (cost === undefined) {
-    return { eventType, status: 404, reason: "unknown_item", payload: { type: name, cost: null }, message: `No ${item} named ${name} in the catalogue` };
-  }
-  return { eventType, status: 200, payload: { type: name, cost }, message: `${TITLE[item]} Purchased! ${name}` };
+  if (cost === undefined) return { eventType, status: 404, reason: "unknown_item", payload: { type: name, cost: null } };
+  return { eventType, status: 200, payload: { type: name, cost } };
 }
 
-function decideGuild(op: "join" | "leave", guild: string, player: string, book: GuildBook): Decision {
-  const eventType = op === "join" ? "join_guild" : "leave_guild";
-  const decision = op === "join" ? book.join(player, guild) : book.leave(player, guild);
-  if (!decision.ok) {
-    return {
-      eventType,
-      status: 409,
-      reason: decision.reason,
-      payload: { guild_name: guild, guild_member_cnt: null, tot_guild_member_cnt: decision.totalMembers },
-      message: decision.reason === "already_member" ? `Already a member of guild ${guild}` : `Not a member of guild ${guild}`,
-    };
+function decideGuild(op: "join" | "leave", guild: string, state: GuildState): Decision {
+  const eventType = eventTypeOf({ kind: op, guild });
+  const { member, counts } = state;
+  if (member === (op === "join")) {
+    const reason = op === "join" ? "already_member" : "not_member";
+    return { eventType, status: 409, reason, payload: { guild_name: guild, guild_member_cnt: null, tot_guild_member_cnt: counts.total } };
   }
+  const delta = op === "join" ? 1 : -1;
   return {
     eventType,
     status: 200,
-    payload: { guild_name: guild, guild_member_cnt: decision.guildMembers, tot_guild_member_cnt: decision.totalMembers },
-    message: `${op === "join" ? "Joined" : "Left"} Guild: ${guild}! Total members:${decision.guildMembers}`,
-    reservation: decision.reservation,
+    payload: { guild_name: guild, guild_member_cnt: counts.guild + delta, tot_guild_member_cnt: counts.total + delta },
+    change: { guild, op },
   };
+}
+
+export interface GameAnswer {
+  status: number;
+  body: { ok: boolean; event_id: string; message: string; error?: string };
+}
+
+const TITLE = { purchase_sword: ["Sword", "sword"], purchase_shield: ["Shield", "shield"] } as const;
+
+/** The answer to the request that logged `event`: 200 with the game's message, or its refusal. */
+export function answerOf(event: GameEvent): GameAnswer {
+  const message = messageOf(event);
+  if (event.outcome === "ok") return { status: event.status, body: { ok: true, event_id: event.event_id, message } };
+  return { status: event.status, body: { ok: false, error: event.reason ?? "rejected", message, event_id: event.event_id } };
+}
+
+function messageOf(e: GameEvent): string {
+  switch (e.event_type) {
+    case "default":
+      return "This is the default response!";
+    case "purchase_sword":
+    case "purchase_shield": {
+      const [title, item] = TITLE[e.event_type];
+      return e.outcome === "ok" ? `${title} Purchased! ${e.type}` : `No ${item} named ${e.type} in the catalogue`;
+    }
+    case "join_guild":
+    case "leave_guild":
+      if (e.outcome === "ok") return `${e.event_type === "join_guild" ? "Joined" : "Left"} Guild: ${e.guild_name}! Total members:${e.guild_member_cnt}`;
+      return e.reason === "already_member" ? `Already a member of guild ${e.guild_name}` : `Not a member of guild ${e.guild_name}`;
+  }
 }

@@ -1,20 +1,19 @@
 /**
- * Starts the game API: catalogue, membership store, publisher and HTTP server, wired together.
+ * Starts the game API: catalogue, state store (brought up to the log), publisher and HTTP server.
  * Used by `npm run api`, `npm start`, the load simulator, the notebooks and the tests.
  */
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { ApiConfig, Config } from "../config";
 import type { Logger } from "../logger";
-import { createTransport, type Transport } from "../transport";
-import { createApp } from "./app";
+import { createTransport, type LogProducer, type Transport } from "../transport";
+import { createApp, type FateListener } from "./app";
 import { loadCatalog } from "./catalog";
 import { systemClock, type Clock } from "./clock";
 import { Guard, type RefusalCounts } from "./guard";
-import { GuildBook, type Reservation } from "./guild-book";
 import { createHttpServer } from "./http-server";
-import { MembershipStore } from "./membership-store";
 import { BatchingPublisher, type PublisherStats } from "./publisher";
+import { openStateStore, replayLog, type StateStore } from "./state";
 
 export interface ApiServer {
   /** Base URL, e.g. http://127.0.0.1:5000 */
@@ -40,6 +39,8 @@ export interface StartOptions {
   ownsTransport?: boolean;
   clock?: Clock;
   newId?: () => string;
+  /** A state store the caller opened and closes (default: the one `api.store` names, closed on close()). */
+  store?: StateStore;
 }
 
 /** Starts the API on the transport the configuration names, creating the topic if needed. */
@@ -60,43 +61,62 @@ export async function startApiOn(options: StartOptions): Promise<ApiServer> {
   const { api, logger, transport } = options;
   const log = logger.child("api");
   const clock = options.clock ?? systemClock;
-  // 1. Catalogue and membership: fail before listening when either is unusable.
+  // 1. Catalogue and state store: fail before listening when either is unusable.
   const catalog = loadCatalog(api.catalogFile, api.maxNameLength);
-  const store = new MembershipStore(api.statePath);
-  const membership = new GuildBook(store.load(), catalog.guilds);
-  // 2. Publisher: acknowledged membership changes are committed, lost ones undone.
-  const producer = await transport.producer({ concurrency: api.publish.maxInFlight });
-  const publisher = new BatchingPublisher<Reservation>({
+  const store = options.store ?? (await openStateStore(api.store, log.child("state")));
+  // 2. The log is the source of truth: apply what it holds that the store lacks (a crash between
+  //    a log write and its store write), and restore the idempotency keys of the window.
+  let producer: LogProducer | undefined;
+  try {
+    await replayLog({ transport, topic: options.topic, store, windowMs: api.idempotencyWindowMs, now: () => clock.now(), logger: log.child("replay") });
+    await store.expireKeys(clock.now() - api.idempotencyWindowMs);
+    producer = await transport.producer({ concurrency: api.publish.maxInFlight });
+  } catch (error) {
+    if (!options.store) await store.close().catch(() => undefined);
+    throw error;
+  }
+  // 3. Publisher: tells each request whether its event landed; the request then records it (or not).
+  const publisher = new BatchingPublisher<FateListener>({
     producer,
     topic: options.topic,
     ...api.publish,
     clock,
     logger: log.child("publish"),
     onFate: (stored, lost) => {
-      for (const r of lost) membership.undo(r);
-      try {
-        store.apply(stored);
-      } catch (error) {
-        // The events are in the log, so their answers stay 200; only restart-survival is at risk.
-        log.error("membership store write failed", { error: String(error), changes: stored.length });
-      }
+      for (const fate of stored) fate.settle(true);
+      for (const fate of lost) fate.settle(false);
     },
   });
-  // 3. HTTP server, behind the guard (API keys, rate limits).
+  const expiry = setInterval(() => {
+    store.expireKeys(clock.now() - api.idempotencyWindowMs).catch((error) => log.warn("could not expire idempotency keys", { error: String(error) }));
+  }, Math.min(api.idempotencyWindowMs, 60_000));
+  expiry.unref();
+  // 4. HTTP server, behind the guard (API keys, rate limits).
   const guard = new Guard(api, clock);
-  const app = createApp({ catalog, publisher, membership, logger: log, clock, newId: options.newId ?? randomUUID, maxNameLength: api.maxNameLength, guard });
+  const app = createApp({
+    catalog,
+    publisher,
+    store,
+    logger: log,
+    clock,
+    newId: options.newId ?? randomUUID,
+    maxNameLength: api.maxNameLength,
+    idempotencyWindowMs: api.idempotencyWindowMs,
+    guard,
+  });
   const server = createHttpServer(app, api.timeouts);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(api.port, api.host, () => resolve());
   }).catch(async (error) => {
+    clearInterval(expiry);
     await producer.close();
-    store.close();
+    if (!options.store) await store.close();
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
   const host = api.host === "0.0.0.0" || api.host === "::" ? "127.0.0.1" : api.host;
-  log.info("listening", { url: `http://${host}:${port}`, topic: options.topic, log: transport.kind, apiKeys: api.keys.length });
+  log.info("listening", { url: `http://${host}:${port}`, topic: options.topic, log: transport.kind, store: store.kind, apiKeys: api.keys.length });
   const refusals = logRefusals(guard, log);
 
   let closing: Promise<void> | null = null;
@@ -110,8 +130,9 @@ export async function startApiOn(options: StartOptions): Promise<ApiServer> {
     server.closeIdleConnections();
     await closed;
     clearTimeout(cut);
+    clearInterval(expiry);
     await producer.close();
-    store.close();
+    if (!options.store) await store.close();
     if (options.ownsTransport) await transport.close();
     log.info("stopped", { ...publisher.stats(), ...guard.counts });
   };

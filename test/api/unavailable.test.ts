@@ -66,7 +66,7 @@ describe("log unavailable", () => {
 
   it("answers 503 when the log never acknowledges, refuses beyond the queue bound, and still shuts down", async () => {
     const silent: LogProducer = { send: () => new Promise<void>(() => undefined), close: async () => undefined };
-    const transport = { kind: "embedded", producer: async () => silent } as unknown as Transport;
+    const transport = { kind: "embedded", producer: async () => silent, endOffsets: async () => new Map() } as unknown as Transport;
     // A deadline long enough for all 8 requests to arrive before the first one expires.
     const config = testConfig(tempDataDir(), { PUBLISH_TIMEOUT_MS: "3000", PUBLISH_MAX_QUEUE: "5", PUBLISH_MAX_BATCH: "2" });
     const api = await startApiOn({ api: config.api, topic: "events", transport, logger: silentLogger });

@@ -22,8 +22,10 @@ const STACK_SCRIPT = path.join(REPO_ROOT, "scripts/stack/stack.sh");
 export const KAFKA_BROKERS = ["127.0.0.1:9092"];
 export const HDFS_URI = "hdfs://127.0.0.1:9000";
 export const WEBHDFS_URL = "http://127.0.0.1:9870/webhdfs/v1";
+/** The stack's PostgreSQL (scripts/stack/services/postgres.sh), database `game`. */
+export const POSTGRES_URL = "postgres://game@127.0.0.1:5432/game";
 
-export type StackService = "hdfs" | "kafka" | "metastore" | "trino";
+export type StackService = "postgres" | "hdfs" | "kafka" | "metastore" | "trino";
 
 /** Runs `stack.sh <args>` and returns its stdout; fails with its stderr. */
 export async function stack(...args: string[]): Promise<string> {

@@ -1,0 +1,193 @@
+/**
+ * The state store in PostgreSQL (node-postgres), shared by every API replica. A request's locks
+ * are transaction-level advisory locks (pg_advisory_xact_lock on a 64-bit hash of the lock name),
+ * taken in sorted order in the transaction that reads the state and, once the event is in the log,
+ * writes the change: so one player's decisions are serialised across replicas, and a replica that
+ * dies mid-request releases its locks and rolls back with its connection. Within a process the
+ * same names are queued first (LocalLocks), so waiting requests do not hold pool connections.
+ */
+import { Pool, type PoolClient } from "pg";
+import { StateStoreError } from "../../errors";
+import type { Logger } from "../../logger";
+import type { Offsets } from "../../transport";
+import { LocalLocks } from "./local-locks";
+import type { GuildChange, KeyRecord, ReplayedBatch, StateStore, StateTx } from "./state-store";
+
+const SCHEMA = [
+  "CREATE TABLE IF NOT EXISTS memberships (player_id text NOT NULL, guild text NOT NULL, PRIMARY KEY (player_id, guild))",
+  "CREATE TABLE IF NOT EXISTS guild_counts (guild text PRIMARY KEY, members bigint NOT NULL)",
+  "CREATE TABLE IF NOT EXISTS applied_events (event_id text PRIMARY KEY)",
+  "CREATE TABLE IF NOT EXISTS idempotency_keys (key text PRIMARY KEY, event text NOT NULL, at bigint NOT NULL)",
+  "CREATE INDEX IF NOT EXISTS idempotency_keys_at ON idempotency_keys (at)",
+  "CREATE TABLE IF NOT EXISTS log_position (topic text NOT NULL, partition int NOT NULL, next_offset bigint NOT NULL, PRIMARY KEY (topic, partition))",
+];
+/** Serialises schema creation: replicas starting together would race on CREATE TABLE IF NOT EXISTS. */
+const SCHEMA_LOCK = "game-events:api-state-schema";
+
+const SQL = {
+  lock: "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+  isMember: "SELECT 1 FROM memberships WHERE player_id = $1 AND guild = $2",
+  counts: "SELECT coalesce((SELECT members FROM guild_counts WHERE guild = $1), 0) AS guild, coalesce((SELECT sum(members) FROM guild_counts), 0) AS total",
+  join: "INSERT INTO memberships (player_id, guild) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+  leave: "DELETE FROM memberships WHERE player_id = $1 AND guild = $2",
+  countUp: "INSERT INTO guild_counts (guild, members) VALUES ($1, 1) ON CONFLICT (guild) DO UPDATE SET members = guild_counts.members + 1",
+  countDown: "UPDATE guild_counts SET members = members - 1 WHERE guild = $1",
+  markApplied: "INSERT INTO applied_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING",
+  unmarkApplied: "DELETE FROM applied_events WHERE event_id = $1",
+  getKey: "SELECT event FROM idempotency_keys WHERE key = $1 AND at >= $2",
+  putKey: "INSERT INTO idempotency_keys (key, event, at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET event = excluded.event, at = excluded.at",
+  putKeyIfExpired:
+    "INSERT INTO idempotency_keys (key, event, at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET event = excluded.event, at = excluded.at WHERE idempotency_keys.at < $4",
+  expireKeys: "DELETE FROM idempotency_keys WHERE at < $1",
+  position: "SELECT partition, next_offset FROM log_position WHERE topic = $1",
+  movePosition:
+    "INSERT INTO log_position (topic, partition, next_offset) VALUES ($1, $2, $3) ON CONFLICT (topic, partition) DO UPDATE SET next_offset = greatest(log_position.next_offset, excluded.next_offset)",
+};
+
+export interface PostgresStoreOptions {
+  /** postgres://user@host:port/database */
+  url: string;
+  /** Most connections this process opens (each request with a guild action or a key holds one while its event is logged). */
+  poolSize: number;
+  logger: Logger;
+}
+
+export class PostgresStateStore implements StateStore {
+  readonly kind = "postgres";
+  private readonly locks = new LocalLocks();
+
+  private constructor(private readonly pool: Pool) {}
+
+  /** Connects, creates the tables if needed, and returns the store. */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStateStore> {
+    const pool = new Pool({ connectionString: options.url, max: options.poolSize, connectionTimeoutMillis: 5000 });
+    // An idle connection that breaks (server restart) is reported here, not thrown at the process.
+    pool.on("error", (error) => options.logger.warn("state store connection lost", { error: error.message }));
+    const store = new PostgresStateStore(pool);
+    try {
+      await store.inTransaction(async (client) => {
+        await query(client, SQL.lock, [SCHEMA_LOCK]);
+        for (const ddl of SCHEMA) await client.query(ddl);
+      });
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw new StateStoreError(`cannot open the PostgreSQL state store at ${redact(options.url)}`, { cause: error, retriable: false });
+    }
+    return store;
+  }
+
+  async transact<T>(locks: readonly string[], work: (tx: StateTx) => Promise<T>): Promise<T> {
+    const release = await this.locks.acquire(locks);
+    try {
+      return await this.inTransaction(async (client) => {
+        for (const name of [...new Set(locks)].sort()) await query(client, SQL.lock, [name]);
+        const outcomes: { change?: GuildChange; key?: KeyRecord }[] = [];
+        const result = await work({
+          keyed: async (key, since) => ((await query(client, SQL.getKey, [key, since])).rows[0]?.event as string | undefined) ?? null,
+          isMember: async (player, guild) => (await query(client, SQL.isMember, [player, guild])).rowCount! > 0,
+          counts: async (guild) => {
+            const row = (await query(client, SQL.counts, [guild])).rows[0];
+            return { guild: Number(row.guild), total: Number(row.total) };
+          },
+          record: (outcome) => void outcomes.push(outcome),
+        });
+        for (const o of outcomes) {
+          if (o.change) {
+            await applyChange(client, o.change);
+            await query(client, SQL.markApplied, [o.change.eventId]);
+          }
+          if (o.key) await query(client, SQL.putKey, [o.key.key, o.key.event, o.key.at]);
+        }
+        return result;
+      });
+    } finally {
+      release();
+    }
+  }
+
+  async position(topic: string): Promise<Offsets> {
+    const rows = (await this.run(SQL.position, [topic])).rows as { partition: number; next_offset: string }[];
+    return new Map(rows.map((r) => [r.partition, Number(r.next_offset)]));
+  }
+
+  async applyReplayed(batch: ReplayedBatch): Promise<{ applied: number; skipped: number }> {
+    return this.inTransaction(async (client) => {
+      // The players' locks, as a request takes them: a request still committing a change of this
+      // batch finishes first, and its mark then says the change is already in.
+      for (const name of [...new Set(batch.changes.map((c) => `player:${c.player}`))].sort()) await query(client, SQL.lock, [name]);
+      let applied = 0;
+      for (const change of batch.changes) {
+        if ((await query(client, SQL.unmarkApplied, [change.eventId])).rowCount! > 0) continue;
+        await applyChange(client, change);
+        applied++;
+      }
+      for (const k of batch.keys) await query(client, SQL.putKeyIfExpired, [k.key, k.event, k.at, batch.keysSince]);
+      await query(client, SQL.movePosition, [batch.topic, batch.partition, batch.next]);
+      return { applied, skipped: batch.changes.length - applied };
+    });
+  }
+
+  async expireKeys(before: number): Promise<number> {
+    return (await this.run(SQL.expireKeys, [before])).rowCount ?? 0;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private async run(sql: string, values: unknown[]) {
+    try {
+      return await this.pool.query(sql, values);
+    } catch (error) {
+      throw storeError(error);
+    }
+  }
+
+  /** BEGIN, `body`, COMMIT on one pooled connection; ROLLBACK when `body` throws (its error is rethrown). */
+  private async inTransaction<T>(body: (client: PoolClient) => Promise<T>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw storeError(error);
+    }
+    let broken: Error | undefined;
+    try {
+      await query(client, "BEGIN", []);
+      const result = await body(client);
+      await query(client, "COMMIT", []);
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch((e: Error) => (broken = e));
+      throw error; // the store's own failures are already StateStoreErrors; the work's pass through
+    } finally {
+      client.release(broken);
+    }
+  }
+}
+
+async function applyChange(client: PoolClient, c: GuildChange): Promise<void> {
+  if (c.op === "join") {
+    if ((await query(client, SQL.join, [c.player, c.guild])).rowCount! > 0) await query(client, SQL.countUp, [c.guild]);
+  } else if ((await query(client, SQL.leave, [c.player, c.guild])).rowCount! > 0) {
+    await query(client, SQL.countDown, [c.guild]);
+  }
+}
+
+async function query(client: PoolClient, sql: string, values: unknown[]) {
+  try {
+    return await client.query(sql, values);
+  } catch (error) {
+    throw storeError(error);
+  }
+}
+
+function storeError(error: unknown): StateStoreError {
+  if (error instanceof StateStoreError) return error;
+  return new StateStoreError(`the PostgreSQL state store failed: ${(error as Error).message}`, { cause: error });
+}
+
+/** The URL without its password, for messages. */
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+}

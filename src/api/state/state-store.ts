@@ -1,0 +1,84 @@
+/**
+ * The game API's state: guild membership, the idempotency keys of recent requests, and the log
+ * position both reflect. Two implementations behind this interface: SQLite (one API process, the
+ * embedded default) and PostgreSQL (replicas sharing one database). One contract test suite runs
+ * on both (test/api/state/contract.ts).
+ *
+ * The log is the source of truth: a request's change is written here only after its event is in
+ * the log, in the transaction that holds the request's locks, and whatever the log holds that the
+ * store lacks (a crash between the two) is applied by `applyReplayed` on the next start (replay.ts).
+ */
+import type { Offsets } from "../../transport";
+
+export type GuildOp = "join" | "leave";
+
+/** A completed join or leave, named by the event that logged it. */
+export interface GuildChange {
+  readonly player: string;
+  readonly guild: string;
+  readonly op: GuildOp;
+  readonly eventId: string;
+}
+
+/** A keyed request's logged event, kept for the idempotency window. */
+export interface KeyRecord {
+  readonly key: string;
+  /** The event as logged (wire JSON): the original answer is derived from it. */
+  readonly event: string;
+  /** Epoch ms the request was accepted (the event's timestamp). */
+  readonly at: number;
+}
+
+export interface GuildCounts {
+  /** Members of the guild. */
+  readonly guild: number;
+  /** Memberships across all guilds. */
+  readonly total: number;
+}
+
+/** What one request reads and writes while it holds its locks. Reads see committed state only. */
+export interface StateTx {
+  /** The event logged by the request with this key accepted at or after `since` (epoch ms), if any. */
+  keyed(key: string, since: number): Promise<string | null>;
+  isMember(player: string, guild: string): Promise<boolean>;
+  counts(guild: string): Promise<GuildCounts>;
+  /** Writes the request's outcome when the transaction commits (once, after its event is in the log). */
+  record(outcome: { change?: GuildChange; key?: KeyRecord }): void;
+}
+
+/** Events read back from one partition of the log, to apply after a crash. */
+export interface ReplayedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  /** The position after the batch (next offset to read). */
+  readonly next: number;
+  readonly changes: readonly GuildChange[];
+  /** Keyed events within the idempotency window, in log order: the first of a key wins. */
+  readonly keys: readonly KeyRecord[];
+  /** Start of the window (epoch ms): a stored key accepted before it is expired and replaced. */
+  readonly keysSince: number;
+}
+
+export interface StateStore {
+  readonly kind: "sqlite" | "postgres";
+  /**
+   * Runs one request's `work` holding the named locks (for PostgreSQL, across every replica),
+   * taken in sorted order. What `work` records is committed when it returns; nothing is if it throws.
+   */
+  transact<T>(locks: readonly string[], work: (tx: StateTx) => Promise<T>): Promise<T>;
+  /** Per partition of `topic`, the next log offset the store has not yet replayed. */
+  position(topic: string): Promise<Offsets>;
+  /**
+   * Applies a replayed batch and moves the position past it, in one transaction. A change whose
+   * event a request already recorded is skipped (by event_id), so replaying twice changes nothing.
+   */
+  applyReplayed(batch: ReplayedBatch): Promise<{ applied: number; skipped: number }>;
+  /** Forgets idempotency keys accepted before `before` (epoch ms); returns how many. */
+  expireKeys(before: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The lock of one player's guild decisions. */
+export const playerLock = (player: string) => `player:${player}`;
+/** The lock of one idempotency key. */
+export const keyLock = (key: string) => `key:${key}`;
