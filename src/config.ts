@@ -63,6 +63,8 @@ export interface ApiConfig {
   store: StateStoreConfig;
   /** How long (ms) a request retried with the same Idempotency-Key gets its original answer. */
   idempotencyWindowMs: number;
+  /** Tests only: SIGKILL itself after the Nth request's event is in the log, before its state is written (0: never). */
+  crashBeforeStore: number;
   maxNameLength: number;
   publish: PublishConfig;
   /** Keys of the client applications; empty: no key is asked for. */
@@ -185,6 +187,7 @@ export const SETTINGS: readonly Setting[] = [
   { variable: "API_DATABASE_URL", default: "postgres://game@127.0.0.1:5432/game", meaning: "The PostgreSQL state store (API_STORE=postgres); every replica names the same database." },
   { variable: "API_DB_POOL", default: "20", meaning: "Most PostgreSQL connections per API process: a guild action or keyed request holds one while its event is logged." },
   { variable: "IDEMPOTENCY_WINDOW_MS", default: "600000", meaning: "How long a request retried with the same Idempotency-Key gets its original answer and logs nothing (10 min)." },
+  { variable: "API_CRASH_BEFORE_STORE", default: "0", meaning: "Tests only: the API kills itself (SIGKILL) once the Nth guild or keyed request's event is in the log, before its state is written (0: never)." },
   { variable: "MAX_NAME_LENGTH", default: "64", meaning: "Longest item or guild name accepted." },
   { variable: "PUBLISH_LINGER_MS", default: "2", meaning: "How long a batch waits for more events before it is sent." },
   { variable: "PUBLISH_MAX_BATCH", default: "1000", meaning: "Most events per batch sent to the log." },
@@ -366,6 +369,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
         poolSize: int(env, "API_DB_POOL", { min: 1 }),
       },
       idempotencyWindowMs: int(env, "IDEMPOTENCY_WINDOW_MS", { min: 1 }),
+      crashBeforeStore: int(env, "API_CRASH_BEFORE_STORE"),
       maxNameLength: int(env, "MAX_NAME_LENGTH", { min: 1 }),
       publish: {
         lingerMs: int(env, "PUBLISH_LINGER_MS"),

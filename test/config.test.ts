@@ -57,7 +57,7 @@ describe("configuration", () => {
   it("takes each default from its row, with $NAME standing for another variable's value", () => {
     const config = loadConfig({ DATA_DIR: "/srv/game", PORT: "6000" }, "/tmp/project");
     assert.equal(config.transport.embeddedPath, "/srv/game/log/events.db");
-    assert.equal(config.api.statePath, "/srv/game/api/state.db");
+    assert.equal(config.api.store.sqlitePath, "/srv/game/api/state.db");
     assert.equal(config.load.url, "http://localhost:6000");
     const row = (name: string) => SETTINGS.find((s) => s.variable === name)!;
     assert.equal(String(config.sink.rollMaxBytes), row("SINK_ROLL_BYTES").default);

@@ -42,6 +42,8 @@ export interface AppDeps {
   idempotencyWindowMs: number;
   /** API keys and rate limits (both off unless configured). */
   guard: Guard;
+  /** Called when a request's event is in the log, just before its state is written (crash tests). */
+  beforeRecord?: () => void;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -126,6 +128,7 @@ function handleWithState(deps: AppDeps, request: GameRequest, res: Response, nex
       const landed = new Promise<boolean>((resolve) => (settle = resolve));
       deps.publisher.publish({ key: player, value: wire, timestamp: event.timestamp }, { settle }).catch(fail);
       if (!(await landed)) throw NOT_LOGGED;
+      deps.beforeRecord?.();
       tx.record({ change: changeOf(event) ?? undefined, key: key === undefined ? undefined : { key, event: wire, at: event.timestamp } });
       return { event };
     })

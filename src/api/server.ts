@@ -103,6 +103,7 @@ export async function startApiOn(options: StartOptions): Promise<ApiServer> {
     maxNameLength: api.maxNameLength,
     idempotencyWindowMs: api.idempotencyWindowMs,
     guard,
+    beforeRecord: crashBeforeStore(api.crashBeforeStore),
   });
   const server = createHttpServer(app, api.timeouts);
   await new Promise<void>((resolve, reject) => {
@@ -160,4 +161,13 @@ function logRefusals(guard: Guard, log: Logger): { stop(): void } {
   }, REFUSALS_LOG_MS);
   timer.unref();
   return { stop: () => clearInterval(timer) };
+}
+
+/** The crash tests' fault: SIGKILL on the nth logged-but-not-yet-stored request, the window replay closes. */
+function crashBeforeStore(nth: number): (() => void) | undefined {
+  if (nth <= 0) return undefined;
+  let seen = 0;
+  return () => {
+    if (++seen >= nth) process.kill(process.pid, "SIGKILL");
+  };
 }

@@ -36,6 +36,8 @@ Options:
   --truth FILE        write the ground truth JSON to FILE
   --json              print the summary as JSON on stdout instead of text
   --timeout S         per-request timeout in seconds (default 10)
+  --no-keys           send no Idempotency-Key and retry nothing (by default every request has a
+                      key, and a 503 or a lost answer is retried with it up to 5 times)
   -h, --help          show this help
 
 Exit status: 0 when every request was answered as expected, 1 otherwise.
@@ -96,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
       truth: { type: "string" },
       json: { type: "boolean" },
       timeout: { type: "string" },
+      "no-keys": { type: "boolean" },
     },
   });
   const config = loadConfig();
@@ -123,6 +126,7 @@ async function main(argv: string[]): Promise<number> {
     playerTag: flags["player-tag"],
     domain: flags.domain,
     timeoutSec: number(flags, "timeout", 1),
+    idempotencyKeys: !flags["no-keys"],
     logger,
     onProgress: progress.update,
   }).finally(progress.stop);

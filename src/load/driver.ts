@@ -1,8 +1,12 @@
 /**
  * Sends lanes of planned requests with autocannon: one connection per lane, one request in
- * flight per connection (pipelining 1), so each player's requests arrive in order. Records
- * the status of every request; a request that never got an answer (timeout, broken
- * connection) is reported as unanswered, since the API may or may not have applied it.
+ * flight per connection (pipelining 1), so each player's requests arrive in order. Each request
+ * carries an Idempotency-Key (`<run>-<seq>`), and a 503 or a request that got no answer (timeout,
+ * broken connection) is sent again with the same key, up to `maxRetries` times, before the lane
+ * moves on: the API answers a retry of a request it already carried out with the original answer
+ * and logs nothing new, so every request ends with exactly one event and one final answer. Records
+ * that final answer; a request still unanswered after its retries is reported as unanswered, since
+ * the API may or may not have applied it.
  */
 import autocannon from "autocannon";
 import type { Secret } from "../secret";
@@ -33,6 +37,10 @@ export interface DriveOptions {
   timeoutSec?: number;
   /** Sent as X-Api-Key when the API asks for a key. */
   apiKey?: Secret | null;
+  /** Prefix of the requests' Idempotency-Keys (`<keyPrefix>-<seq>`); null sends no key and retries nothing. */
+  keyPrefix: string | null;
+  /** Times one request is sent again after a 503 or no answer (default 5). */
+  maxRetries?: number;
   onProgress?: (progress: DriveProgress) => void;
   progressIntervalMs?: number;
 }
@@ -44,6 +52,8 @@ export interface DriveResult {
   latency: { p50: number; p90: number; p99: number; mean: number; max: number };
   errors: number;
   timeouts: number;
+  /** Requests sent again with their key (after a 503 or no answer). */
+  retries: number;
   elapsedMs: number;
 }
 
@@ -66,30 +76,48 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
   const basePath = origin.pathname.replace(/\/$/, "");
   const apiKey = options.apiKey?.reveal();
 
+  const maxRetries = options.keyPrefix === null ? 0 : options.maxRetries ?? 5;
+  const attempts = new Array<number>(lanes.count).fill(0);
+  /** Per lane, the request to send again (its key makes the retry safe). */
+  const again: (PlannedRequest | undefined)[] = new Array(lanes.count).fill(undefined);
+  let retries = 0;
+
   const setupClient = (raw: autocannon.Client): void => {
     const client = raw as CannonClient;
     const lane = clients.length;
     clients.push(client);
-    // autocannon stops a client once reqsMade reaches responseMax: a fixed lane's length,
-    // or, in duration runs, the count at the deadline (so the request in flight completes).
+    // autocannon stops a client once reqsMade reaches responseMax: a fixed lane's length (plus its
+    // retries), or, in duration runs, the count at the deadline (so the request in flight completes).
     client.responseMax = lanes.sizes ? lanes.sizes[lane] : undefined;
+    /** Sends `request` again on this lane if it has retries left; false when it is given up. */
+    const retry = (request: PlannedRequest): boolean => {
+      if (attempts[lane] >= maxRetries) return false;
+      attempts[lane]++;
+      retries++;
+      again[lane] = request;
+      if (client.responseMax !== undefined) client.responseMax++;
+      return true;
+    };
     client.setRequests([
       {
         setupRequest: (request) => {
           const lost = inFlight[lane];
-          if (lost) unanswered.push(lost);
-          const next = lanes.next(lane);
+          if (lost && !retry(lost)) unanswered.push(lost);
+          const next = again[lane] ?? lanes.next(lane);
+          if (again[lane] === undefined) attempts[lane] = 0;
+          again[lane] = undefined;
           inFlight[lane] = next;
           if (!next) return request; // only reached if a lane ends early; its client is stopped below
           const headers: Record<string, string> = { Host: next.host, "User-Agent": next.userAgent, Accept: "*/*" };
           if (next.playerHeader) headers["X-Player-Id"] = next.playerHeader;
           if (apiKey !== undefined) headers["X-Api-Key"] = apiKey;
+          if (options.keyPrefix !== null) headers["Idempotency-Key"] = `${options.keyPrefix}-${next.seq}`;
           return { ...request, method: "GET", path: basePath + next.path, headers };
         },
         onResponse: (status) => {
           const request = inFlight[lane];
           inFlight[lane] = undefined;
-          if (request) answered.push({ request, status });
+          if (request && !(status === 503 && retry(request))) answered.push({ request, status });
           lastAnswerAt = Date.now();
         },
       },
@@ -127,6 +155,7 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
           latency: { p50: l.p50, p90: l.p90, p99: l.p99, mean: l.mean, max: l.max },
           errors: result.errors,
           timeouts: result.timeouts,
+          retries,
           // Up to the last answer: autocannon itself only notices the end on its next 1 s tick.
           elapsedMs: lastAnswerAt - started,
         });

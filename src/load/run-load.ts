@@ -2,6 +2,7 @@
  * runLoad: plan a scenario, send it with autocannon, and return a summary of the run and the
  * ground truth the pipeline must match. Used by `npm run load`, `npm start` and the notebooks.
  */
+import { randomUUID } from "node:crypto";
 import type { Logger } from "../logger";
 import { silentLogger } from "../logger";
 import type { Catalog } from "../api/catalog";
@@ -33,6 +34,8 @@ export interface LoadOptions {
   timeoutSec?: number;
   /** Sent as X-Api-Key when the API asks for a key (config.load.apiKey). */
   apiKey?: Secret | null;
+  /** Send an Idempotency-Key with each request and retry 503s with it (default true). */
+  idempotencyKeys?: boolean;
   logger?: Logger;
   onProgress?: (progress: DriveProgress) => void;
 }
@@ -49,6 +52,8 @@ export interface TruthFile extends GroundTruth {
     startedAt: string;
     sent: number;
     unanswered: number;
+    /** Requests sent again with their Idempotency-Key after a 503 or no answer (each still one event). */
+    retries: number;
     /** True when every request was answered as expected: the truth is then exact. */
     exact: boolean;
   };
@@ -80,12 +85,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     : streamingLanes(openScenario(scenarioOptions).sequence, connections, players);
   logger.info("load starting", { scenario, seed, url: options.url, requests: count ?? null, durationSec: options.durationSec ?? null, connections: lanes.count, rate: options.rate ?? null });
 
-  // 2. Send.
+  // 2. Send. Keys are unique per run, so a second run on the same API is never taken for a retry.
+  const keyPrefix = options.idempotencyKeys === false ? null : randomUUID().slice(0, 8);
   const run = count === 0
-    ? { answered: [], unanswered: [], latency: { p50: 0, p90: 0, p99: 0, mean: 0, max: 0 }, errors: 0, timeouts: 0, elapsedMs: 0 }
-    : await drive({ url: options.url, lanes, rate: options.rate, durationMs, timeoutSec: options.timeoutSec, apiKey: options.apiKey, onProgress: options.onProgress });
+    ? { answered: [], unanswered: [], latency: { p50: 0, p90: 0, p99: 0, mean: 0, max: 0 }, errors: 0, timeouts: 0, retries: 0, elapsedMs: 0 }
+    : await drive({ url: options.url, lanes, rate: options.rate, durationMs, timeoutSec: options.timeoutSec, apiKey: options.apiKey, onProgress: options.onProgress, keyPrefix });
 
   // 3. Replay what was answered (in sequence order, which keeps each player's order) for the truth.
+  //    A retried request counts once, with its final answer: the API logged one event for it.
   run.answered.sort((a, b) => a.request.seq - b.request.seq);
   const { truth, expected } = computeTruth(run.answered.map((a) => a.request), options.catalog, options);
   const summary = summarize({ scenario, seed, url: options.url, connections: lanes.count, rate: options.rate }, run, expected);
@@ -101,6 +108,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       startedAt,
       sent: run.answered.length + run.unanswered.length,
       unanswered: run.unanswered.length,
+      retries: run.retries,
       exact: run.unanswered.length === 0 && summary.mismatches === 0,
     },
   };

@@ -16,7 +16,8 @@ export interface LoadSummary {
   url: string;
   connections: number;
   rate: number | null;
-  requests: { sent: number; answered: number; unanswered: number };
+  /** `retried`: requests sent again with their Idempotency-Key after a 503 or no answer. */
+  requests: { sent: number; answered: number; unanswered: number; retried: number };
   elapsedSec: number;
   requestsPerSec: number;
   latencyMs: { p50: number; p90: number; p99: number; mean: number; max: number };
@@ -54,7 +55,7 @@ export function summarize(
   return {
     ...meta,
     rate: meta.rate ?? null,
-    requests: { sent: run.answered.length + run.unanswered.length, answered: run.answered.length, unanswered: run.unanswered.length },
+    requests: { sent: run.answered.length + run.unanswered.length, answered: run.answered.length, unanswered: run.unanswered.length, retried: run.retries },
     elapsedSec: round(elapsedSec, 2),
     requestsPerSec: elapsedSec > 0 ? round(run.answered.length / elapsedSec, 1) : 0,
     latencyMs: run.latency,
@@ -72,7 +73,7 @@ export function formatSummary(s: LoadSummary): string[] {
   const codes = (c: Record<string, number>) => Object.entries(c).map(([k, v]) => `${k}=${v}`).join(" ") || "-";
   const lines = [
     `scenario ${s.scenario} seed ${s.seed} -> ${s.url} (${s.connections} connections${s.rate ? `, ${s.rate} req/s` : ""})`,
-    `requests: ${s.requests.answered} answered, ${s.requests.unanswered} unanswered in ${s.elapsedSec} s = ${s.requestsPerSec} req/s`,
+    `requests: ${s.requests.answered} answered, ${s.requests.unanswered} unanswered (${s.requests.retried} retries) in ${s.elapsedSec} s = ${s.requestsPerSec} req/s`,
     `latency ms: p50 ${s.latencyMs.p50}  p90 ${s.latencyMs.p90}  p99 ${s.latencyMs.p99}  max ${s.latencyMs.max}`,
     `status codes: ${codes(s.statusCodes)}   (expected: ${codes(s.expectedStatusCodes)})`,
     `mismatches: ${s.mismatches}${s.errors ? `   errors: ${s.errors} (timeouts ${s.timeouts})` : ""}`,

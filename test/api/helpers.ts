@@ -20,6 +20,7 @@ export interface Reply {
   status: number;
   body: { ok?: boolean; event_id?: string; message?: string; error?: string } & Record<string, unknown>;
   text: string;
+  headers: http.IncomingHttpHeaders;
 }
 
 /** One HTTP request on a fresh connection (so Host and other headers are exactly ours). */
@@ -39,7 +40,7 @@ export function request(base: string, target: string, options: { headers?: Recor
           } catch {
             // 431 from node itself has no JSON body
           }
-          resolve({ status: res.statusCode ?? 0, body, text });
+          resolve({ status: res.statusCode ?? 0, body, text, headers: res.headers });
         });
       },
     );

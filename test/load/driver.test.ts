@@ -28,6 +28,28 @@ function recordingServer(): Promise<{ url: string; arrivals: { player: string; p
   );
 }
 
+/** A server that answers 503 to the first attempt of every 5th Idempotency-Key, 200 otherwise. */
+function flakyServer(): Promise<{ url: string; arrivals: { key: string; player: string; path: string }[]; close: () => Promise<void> }> {
+  const arrivals: { key: string; player: string; path: string }[] = [];
+  const refused = new Set<string>();
+  let keys = 0;
+  const server = http.createServer((req, res) => {
+    const key = String(req.headers["idempotency-key"] ?? "");
+    const player = (req.headers["x-player-id"] as string | undefined) ?? req.headers.host ?? "";
+    arrivals.push({ key, player, path: req.url ?? "" });
+    const first = !arrivals.slice(0, -1).some((a) => a.key === key);
+    if (first) keys++;
+    res.statusCode = first && keys % 5 === 0 ? 503 : 200;
+    if (res.statusCode === 503) refused.add(key);
+    res.end("{}");
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, arrivals, close: () => new Promise((r) => server.close(() => r())) }),
+    ),
+  );
+}
+
 describe("driver", () => {
   const cat = catalog();
   let server: Awaited<ReturnType<typeof recordingServer>>;
@@ -62,6 +84,37 @@ describe("driver", () => {
     assert.equal(summary.mismatches, plan.filter((r) => answer(r.path) !== r.expected.status).length);
     assert.ok(summary.mismatchExamples.length > 0 && summary.mismatchExamples.length <= 10);
     assert.equal(truth.run.exact, false);
+  });
+
+  it("retries a 503 with the same Idempotency-Key and counts the request once, with its final answer", async () => {
+    const flaky = await flakyServer();
+    try {
+      const { summary, truth } = await runLoad({ scenario: "players", catalog: cat, players: 40, seed: 3, url: flaky.url, requests: 300, connections: 6 });
+      const byKey = new Map<string, { player: string; path: string }[]>();
+      for (const a of flaky.arrivals) byKey.set(a.key, [...(byKey.get(a.key) ?? []), a]);
+      assert.equal(byKey.size, 300, "one key per planned request");
+      assert.ok([...byKey.keys()].every((k) => /^[0-9a-f]{8}-\d+$/.test(k)), [...byKey.keys()][0]);
+      const retried = [...byKey.values()].filter((a) => a.length === 2);
+      assert.equal(retried.length, 60);
+      for (const attempts of retried) assert.deepEqual(attempts[1], attempts[0], "a retry is the same request");
+      assert.deepEqual([summary.requests.answered, summary.requests.retried, summary.statusCodes["503"]], [300, 60, undefined]);
+      assert.equal(truth.run.retries, 60);
+      assert.equal(truth.requests, 300);
+    } finally {
+      await flaky.close();
+    }
+  });
+
+  it("sends no key and retries nothing with idempotencyKeys: false", async () => {
+    const flaky = await flakyServer();
+    try {
+      const { summary } = await runLoad({ scenario: "players", catalog: cat, players: 10, seed: 3, url: flaky.url, requests: 50, connections: 2, idempotencyKeys: false });
+      assert.equal(flaky.arrivals.length, 50);
+      assert.ok(flaky.arrivals.every((a) => a.key === ""));
+      assert.equal(summary.requests.retried, 0);
+    } finally {
+      await flaky.close();
+    }
   });
 
   it("stops a duration run on time with every sent request answered", async () => {
