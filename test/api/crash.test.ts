@@ -8,53 +8,20 @@
  */
 import Database from "better-sqlite3";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import * as path from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { silentLogger } from "../../src/logger";
 import { runSink } from "../../src/sink";
 import { createStorage } from "../../src/storage";
 import { EmbeddedLog } from "../../src/transport";
 import { prng } from "../helpers/prng";
 import { readTable } from "../sink/helpers";
+import { startChildApi } from "./child-api";
+import { fold } from "./membership";
 import { readRecords, request, tempDataDir, testConfig } from "./helpers";
 
-const BIN = path.join(__dirname, "..", "..", "src", "bin", "api.js");
 const KILLS = 21;
 const PLAYERS = 12;
 const GUILDS = ["grubs", "stark", "lannister", "tully"];
-const children = new Set<ChildProcess>();
-after(() => {
-  for (const c of children) c.kill("SIGKILL");
-});
-
-interface Child {
-  url: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  kill(signal: NodeJS.Signals): void;
-}
-
-/** Starts `npm run api` as a child; resolves once it listens (its log line names the URL). */
-function startChild(dataDir: string, extra: Record<string, string> = {}): Promise<Child> {
-  const env = { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: "0", API_HOST: "127.0.0.1", TOPIC_PARTITIONS: "2", LOG_LEVEL: "info", ...extra };
-  const child = spawn(process.execPath, [BIN], { env, stdio: ["ignore", "ignore", "pipe"] });
-  children.add(child);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("exit", (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal });
-    }),
-  );
-  return new Promise((resolve, reject) => {
-    let stderr = "";
-    child.stderr!.on("data", (d: Buffer) => {
-      stderr += d;
-      const url = /listening url=(\S+)/.exec(stderr)?.[1];
-      if (url) resolve({ url, exited, kill: (s) => child.kill(s) });
-    });
-    void exited.then(({ code, signal }) => reject(new Error(`the API exited before listening (${code ?? signal}): ${stderr.slice(-2000)}`)));
-  });
-}
 
 /** Guild churn: `workers` loops of random joins and leaves (half with an Idempotency-Key) until stopped. */
 function churn(target: { url: string }, seed: number, workers = 6): { stop(): Promise<number> } {
@@ -86,22 +53,6 @@ function churn(target: { url: string }, seed: number, workers = 6): { stop(): Pr
   };
 }
 
-/** Membership as folding the completed joins and leaves gives it, checking that each one was possible. */
-function fold(events: readonly { player: string; guild: string; type: string; order: string }[]): Set<string> {
-  const members = new Set<string>();
-  for (const e of events) {
-    const pair = `${e.player}/${e.guild}`;
-    if (e.type === "join_guild") {
-      assert.ok(!members.has(pair), `${e.player} joined ${e.guild} twice in a row (${e.order})`);
-      members.add(pair);
-    } else {
-      assert.ok(members.has(pair), `${e.player} left ${e.guild} without being a member (${e.order})`);
-      members.delete(pair);
-    }
-  }
-  return members;
-}
-
 describe("API crash safety", () => {
   it(`keeps membership equal to the log across ${KILLS} SIGKILLs under guild churn, and the guilds table agrees`, async () => {
     const dataDir = tempDataDir();
@@ -113,7 +64,7 @@ describe("API crash safety", () => {
     for (let kill = 0; kill < KILLS; kill++) {
       // Every third run dies at its fault point: after a logged event, before its state write.
       const fault: Record<string, string> = kill % 3 === 2 ? { API_CRASH_BEFORE_STORE: String(1 + Math.floor(rand() * 40)) } : {};
-      const child = await startChild(dataDir, fault);
+      const child = await startChildApi({ DATA_DIR: dataDir, TOPIC_PARTITIONS: "2", ...fault });
       target.url = child.url;
       load ??= churn(target, 7);
       if (kill % 3 === 2) {
@@ -127,7 +78,7 @@ describe("API crash safety", () => {
         assert.equal((await child.exited).signal, "SIGKILL");
       }
     }
-    const last = await startChild(dataDir);
+    const last = await startChildApi({ DATA_DIR: dataDir, TOPIC_PARTITIONS: "2" });
     target.url = last.url;
     await new Promise((r) => setTimeout(r, 500));
     const answered = await load!.stop();
