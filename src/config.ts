@@ -94,6 +94,8 @@ export interface QueryConfig {
 
 export interface SinkConfig {
   groupId: string;
+  /** How long a silent worker keeps its partitions: Kafka's session timeout, the embedded lease's time to live. */
+  sessionTimeoutMs: number;
   rollMaxRows: number;
   rollMaxBytes: number;
   rollIntervalMs: number;
@@ -104,8 +106,8 @@ export interface SinkConfig {
   compression: "zstd" | "snappy";
   /** DuckDB memory limit of the Parquet writer (staged rows past it spill to tmpDir). */
   writerMemory: string;
-  /** Crash-test hook: SIGKILL the sink at this commit-protocol point (see src/sink/faults.ts). */
-  fault: { point: string | null; after: number };
+  /** Crash-test hook: SIGKILL (or SIGSTOP) the sink at this commit-protocol point (see src/sink/faults.ts). */
+  fault: { point: string | null; after: number; signal: "SIGKILL" | "SIGSTOP" };
 }
 
 export interface ReportConfig {
@@ -211,7 +213,8 @@ export const SETTINGS: readonly Setting[] = [
   { variable: "PRESTO_CATALOG", default: "hive", meaning: "Catalog holding the tables." },
   { variable: "PRESTO_SCHEMA", default: "default", meaning: "Schema holding the tables." },
   { variable: "PRESTO_USER", default: "game-events", meaning: "User name sent to Trino/Presto." },
-  { variable: "SINK_GROUP", default: "game-events-sink", meaning: "Consumer group (offsets committed for lag monitoring only)." },
+  { variable: "SINK_GROUP", default: "game-events-sink", meaning: "The sink workers' group: its members share the topic's partitions (Kafka consumer group; on the embedded log one member holds them all). Offsets are committed for lag monitoring only." },
+  { variable: "SINK_SESSION_TIMEOUT_MS", default: "30000", meaning: "How long a silent sink worker keeps its partitions: Kafka's session timeout; on the embedded log, the lease's time to live (a killed sink's lease is taken over at once on the same host)." },
   { variable: "SINK_ROLL_ROWS", default: "50000", meaning: "Roll (commit) the open files when this many records are buffered." },
   { variable: "SINK_ROLL_BYTES", default: "33554432", meaning: "Roll the open files when buffered input reaches this many bytes." },
   { variable: "SINK_ROLL_INTERVAL_MS", default: "2000", meaning: "Roll files at least this often, even when no new events arrive." },
@@ -221,6 +224,7 @@ export const SETTINGS: readonly Setting[] = [
   { variable: "SINK_WRITER_MEMORY", default: "192MB", meaning: "Memory limit of the sink's DuckDB Parquet writer; staged rows beyond it spill to `$DATA_DIR/tmp`." },
   { variable: "SINK_FAULT", default: "", meaning: "Tests only: the sink kills itself (SIGKILL) at this commit point, e.g. `between-renames`." },
   { variable: "SINK_FAULT_AFTER", default: "1", meaning: "Tests only: on which occurrence of SINK_FAULT to crash." },
+  { variable: "SINK_FAULT_SIGNAL", default: "SIGKILL", meaning: "Tests only: `SIGKILL` crashes at SINK_FAULT, `SIGSTOP` freezes there (once) until a SIGCONT." },
   { variable: "REPORT_REQUESTS", default: "20000", meaning: "Requests the notebooks' player simulation sends (`npm run report`)." },
   { variable: "REPORT_PLAYERS", default: "1000", meaning: "Players in the notebooks' simulation." },
   { variable: "REPORT_SEED", default: "42", meaning: "Seed of the notebooks' simulation." },
@@ -398,6 +402,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     sink: {
       groupId: str(env, "SINK_GROUP"),
+      sessionTimeoutMs: int(env, "SINK_SESSION_TIMEOUT_MS", { min: 100 }),
       rollMaxRows: int(env, "SINK_ROLL_ROWS", { min: 1 }),
       rollMaxBytes: int(env, "SINK_ROLL_BYTES", { min: 1 }),
       rollIntervalMs: int(env, "SINK_ROLL_INTERVAL_MS", { min: 1 }),
@@ -406,7 +411,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       tmpDir: path.join(dataDir, "tmp"),
       compression: oneOf(env, "SINK_COMPRESSION", ["zstd", "snappy"] as const),
       writerMemory: str(env, "SINK_WRITER_MEMORY"),
-      fault: { point: str(env, "SINK_FAULT") || null, after: int(env, "SINK_FAULT_AFTER", { min: 1 }) },
+      fault: {
+        point: str(env, "SINK_FAULT") || null,
+        after: int(env, "SINK_FAULT_AFTER", { min: 1 }),
+        signal: oneOf(env, "SINK_FAULT_SIGNAL", ["SIGKILL", "SIGSTOP"] as const),
+      },
     },
     report: {
       requests: int(env, "REPORT_REQUESTS", { min: 1 }),

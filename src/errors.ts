@@ -71,6 +71,30 @@ export class PublishTimeoutError extends TransportError {
   override readonly code = "log_timeout";
 }
 
+/** Who owns a topic's partitions for a group (the embedded log's lease row), for messages. */
+export interface OwnerInfo {
+  pid: number;
+  host: string;
+  /** Epoch ms the owner took the partitions. */
+  since: number;
+}
+
+/** Another sink already owns the partitions this one would write: it is refused at start. */
+export class OwnershipError extends TransportError {
+  override readonly code: string = "partitions_owned";
+  constructor(message: string, readonly holder?: OwnerInfo, options: ErrorOptions = {}) {
+    super(message, { ...options, retriable: false });
+  }
+}
+
+/** This member lost partitions it was writing (taken over, session expired): it commits nothing more for them. */
+export class FencedError extends OwnershipError {
+  override readonly code = "fenced";
+  constructor(message: string, readonly partitions: readonly number[], holder?: OwnerInfo, options: ErrorOptions = {}) {
+    super(message, holder, options);
+  }
+}
+
 /** Reading or writing the table storage (local disk or HDFS) failed. */
 export class StorageError extends PipelineError {
   override readonly code: string = "storage_error";

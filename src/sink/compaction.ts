@@ -17,10 +17,10 @@ import { TABLES } from "../events";
 import type { Logger } from "../logger";
 import type { Storage } from "../storage";
 import type { Transport } from "../transport";
-import { listCommitted } from "./committed-files";
+import { listCommitted, listPartition } from "./committed-files";
 import { planCompaction, type MergePlan } from "./compaction-plan";
 import { createFaults, type Faults } from "./faults";
-import { committedPath, COMPACT_TEMP_FOLDER, tempPath } from "./naming";
+import { committedPath, COMPACT_TEMP_FOLDER, covers, tempPath } from "./naming";
 import { KEY_COLUMN } from "./dedup";
 import { literal } from "./parquet/schema";
 import { planRecovery } from "./recovery-plan";
@@ -80,6 +80,26 @@ export async function compact(options: CompactOptions): Promise<CompactResult> {
   return result;
 }
 
+/**
+ * Two compactions running at once can publish nested merges of one partition (one planned before
+ * the other's rename). Whichever finishes last deletes what is nested: the files its merge covers,
+ * or its own merge when a wider one covers it, so a reader sees each offset once again as soon as
+ * both are done (not only after the next compaction or sink start).
+ */
+async function settleNested(storage: Storage, plan: MergePlan, final: string, logger: Logger): Promise<void> {
+  const dir = posix.dirname(final);
+  const files = await listPartition(storage, plan.table, plan.dt, dir);
+  const wider = files.find((f) => f.path !== final && covers(f.range, plan.range));
+  if (wider) {
+    logger.info("a wider merge covers this one; deleting it", { merged: final, wider: wider.path });
+    await storage.delete(final);
+    return;
+  }
+  for (const f of files) {
+    if (f.path !== final && covers(plan.range, f.range)) await storage.delete(f.path);
+  }
+}
+
 interface MergeContext {
   storage: Storage;
   faults: Faults;
@@ -127,6 +147,7 @@ async function merge(plan: MergePlan, ctx: MergeContext): Promise<number> {
       await storage.delete(input.path);
       faults("compact-mid-delete");
     }
+    await settleNested(storage, plan, final, ctx.logger);
     ctx.logger.info("merged", { table: plan.table, dt: plan.dt, files: plan.inputs.length, rows, into: plan.name });
     return rows;
   } finally {

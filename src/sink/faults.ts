@@ -1,7 +1,8 @@
 /**
- * Fault injection for the crash tests: the sink kills itself with SIGKILL at a named point of the
- * commit protocol, so windows like "between the renames of two tables" are hit on purpose rather
- * than by luck. Disabled unless SINK_FAULT names a point.
+ * Fault injection for the crash tests: the sink kills itself with SIGKILL (or freezes itself with
+ * SIGSTOP) at a named point of the commit protocol, so windows like "between the renames of two
+ * tables" or "between the ownership check and the renames" are hit on purpose rather than by luck.
+ * Disabled unless SINK_FAULT names a point.
  */
 import { ConfigError } from "../errors";
 
@@ -9,6 +10,7 @@ export const FAULT_POINTS = [
   "after-local-write",
   "mid-upload",
   "after-upload",
+  "after-ownership-check",
   "between-renames",
   "after-renames",
   "before-offset-commit",
@@ -22,11 +24,13 @@ export interface FaultConfig {
   point: string | null;
   /** Crash on this occurrence of the point (1 = first). */
   after: number;
+  /** SIGKILL (crash) or SIGSTOP (freeze until a SIGCONT). */
+  signal: "SIGKILL" | "SIGSTOP";
 }
 
 export type Faults = (point: FaultPoint) => void;
 
-/** A no-op unless `config.point` is set; then SIGKILLs the process on the configured occurrence. */
+/** A no-op unless `config.point` is set; then signals the process on the configured occurrence. */
 export function createFaults(config: FaultConfig): Faults {
   if (config.point === null) return () => undefined;
   if (!(FAULT_POINTS as readonly string[]).includes(config.point)) {
@@ -36,7 +40,7 @@ export function createFaults(config: FaultConfig): Faults {
   return (point) => {
     if (point !== config.point) return;
     seen++;
-    if (seen >= config.after) process.kill(process.pid, "SIGKILL");
+    if (seen === config.after || (seen > config.after && config.signal === "SIGKILL")) process.kill(process.pid, config.signal);
   };
 }
 

@@ -10,6 +10,12 @@ export class SinkMetrics {
   filesWritten = 0;
   bytesWritten = 0;
   batches = 0;
+  /** Partition batches not committed because another worker owned the partition by then. */
+  commitsFenced = 0;
+  /** Times this worker's partitions changed (assigned, handed over or lost). */
+  rebalances = 0;
+  /** Partitions this worker owns now. */
+  assigned: readonly number[] = [];
   readonly rowsByTable = new Map<string, number>();
   /** Per partition: log end offset minus the next offset to commit. */
   readonly lag = new Map<number, number>();
@@ -39,6 +45,10 @@ export class SinkMetrics {
     metric("sink_files_written_total", "counter", "Parquet files committed.", [["", this.filesWritten]]);
     metric("sink_bytes_written_total", "counter", "Bytes of Parquet committed.", [["", this.bytesWritten]]);
     metric("sink_batches_total", "counter", "Batches committed.", [["", this.batches]]);
+    metric("sink_commits_fenced_total", "counter", "Partition batches refused because another worker owned the partition by commit time.", [["", this.commitsFenced]]);
+    metric("sink_rebalances_total", "counter", "Changes of this worker's partitions (assigned, handed over, lost).", [["", this.rebalances]]);
+    metric("sink_assigned_partitions", "gauge", "Partitions this worker owns now.", [["", this.assigned.length]]);
+    metric("sink_partition_assigned", "gauge", "1 for each partition this worker owns.", this.assigned.map((p) => [`{partition="${p}"}`, 1]));
     metric("sink_rows_total", "counter", "Rows committed, per table.", [...this.rowsByTable].map(([t, n]) => [`{table="${t}"}`, n]));
     metric("sink_lag_records", "gauge", "Records in the log not yet committed, per partition.", [...this.lag].map(([p, n]) => [`{partition="${p}"}`, n]));
     metric("sink_last_commit_timestamp_seconds", "gauge", "When the last batch was committed.", [["", (this.lastCommitAt ?? 0) / 1000]]);
@@ -55,6 +65,7 @@ export class SinkMetrics {
       deadLetters: this.deadLetters,
       duplicates: this.duplicates,
       records: this.records,
+      partitions: this.assigned.join(","),
     };
   }
 }

@@ -8,7 +8,7 @@
  */
 import * as posix from "node:path/posix";
 import { PARTITION_COLUMN } from "../events";
-import { partitionDir } from "../storage/layout";
+import { partitionDir, partitionFolder } from "../storage/layout";
 
 // Moved to storage/layout.ts (the one owner of the warehouse layout); re-exported for the files
 // that other branches in flight still import them from here. Import them from layout.ts.
@@ -55,6 +55,20 @@ export function parseFileName(name: string): OffsetRange | null {
 /** Final path of a committed file. */
 export function committedPath(root: string, table: string, dt: string, range: OffsetRange): string {
   return posix.join(partitionDir(root, table, dt), fileName(range));
+}
+
+/**
+ * Folder of one source partition's in-flight sink files, `_sink_tmp/<topic>+<partition>`: a worker
+ * that takes the partition over moves it away before it reads anything, so a previous owner's
+ * uploads can no longer be renamed into the tables (the fencing argument in the README).
+ */
+export function sinkTempDir(root: string, topic: string, partition: number): string {
+  return posix.join(root, SINK_TEMP_FOLDER, `${topic}+${partition}`);
+}
+
+/** Temp path of a sink file: under its partition's folder, in the writing worker's own folder. */
+export function sinkTempPath(root: string, member: string, table: string, dt: string, range: OffsetRange): string {
+  return posix.join(sinkTempDir(root, range.topic, range.partition), member, table, partitionFolder(dt), fileName(range));
 }
 
 /** Temp path of a file on its way to `committedPath` (same relative layout under a `_` folder). */

@@ -1,37 +1,46 @@
 /**
- * Start-up recovery, before anything is consumed or queried:
- *  1. delete leftover temp files in `_sink_tmp/` (the runner empties the local build folder);
- *  2. list every committed file of every table;
+ * Recovery of the partitions a worker has just been given, before anything of them is read:
+ *  1. fence: move each partition's temp folder (`_sink_tmp/<topic>+<p>/`) away and delete it, so
+ *     files a previous owner uploaded can no longer be renamed into the tables;
+ *  2. list every committed file of every table (of these partitions);
  *  3. delete files a larger committed file supersedes (a compaction interrupted before its deletes);
  *  4. re-derive each partition's last batch from the log and commit the tables that miss it
  *     (a crash between the renames of two tables);
  *  5. return, per partition, the next offset to read: the max committed end + 1.
  */
+import { randomUUID } from "node:crypto";
+import * as fs from "node:fs/promises";
+import * as path from "node:path";
 import * as posix from "node:path/posix";
+import { FencedError, NotFoundInStorageError } from "../errors";
 import type { TableDef } from "../events";
 import type { Logger } from "../logger";
+import type { Storage } from "../storage";
 import type { Transport } from "../transport";
 import { commitBatch, type CommitContext } from "./commit";
 import { listCommitted } from "./committed-files";
-import { SINK_TEMP_FOLDER, type OffsetRange } from "./naming";
 import { BatchKeys } from "./dedup";
+import { sinkTempDir, SINK_TEMP_FOLDER, type OffsetRange } from "./naming";
+import { DuckdbParquetWriter } from "./parquet/duckdb-writer";
 import { readRanges } from "./read-range";
 import { isCovered, planRecovery, type CommittedFile } from "./recovery-plan";
 import { routeRecord } from "./route";
 
-export interface RecoveryContext extends CommitContext {
+export interface RecoveryContext extends Omit<CommitContext, "writer"> {
   transport: Transport;
   tables: readonly TableDef[];
   topic: string;
   groupId: string;
   maxMessageBytes: number;
+  /** Options of the Parquet writer opened to complete a half-committed batch. */
+  writerOptions: Omit<Parameters<typeof DuckdbParquetWriter.open>[1], "tmpDir">;
   logger: Logger;
 }
 
 export interface Recovered {
-  /** Next offset to read, per partition that has committed files. */
+  /** Next offset to read, per recovered partition that has committed files. */
   next: Map<number, number>;
-  /** Every committed file after recovery. */
+  /** Every committed file of the recovered partitions after recovery. */
   files: CommittedFile[];
   /** Files written to complete a half-committed batch. */
   repaired: number;
@@ -39,11 +48,15 @@ export interface Recovered {
   superseded: number;
 }
 
-export async function recover(ctx: RecoveryContext): Promise<Recovered> {
+/** Recovers `partitions` of the topic (a worker's new assignment). */
+export async function recover(ctx: RecoveryContext, partitions: readonly number[]): Promise<Recovered> {
   const { storage, logger } = ctx;
-  await storage.delete(posix.join(storage.root, SINK_TEMP_FOLDER));
+  for (const p of partitions) await fence(storage, sinkTempDir(storage.root, ctx.topic, p));
+  // Temp files of the layout before per-partition folders: no sink writes there any more.
+  for (const t of ctx.tables) await storage.delete(posix.join(storage.root, SINK_TEMP_FOLDER, t.name));
 
-  let files = await listCommitted(storage, ctx.tables);
+  const mine = new Set(partitions);
+  let files = (await listCommitted(storage, ctx.tables)).filter((f) => f.range.topic === ctx.topic && mine.has(f.range.partition));
   const plan = planRecovery(files, ctx.topic);
   for (const f of plan.superseded) {
     logger.info("deleting file superseded by a compacted file", { path: f.path });
@@ -55,6 +68,7 @@ export async function recover(ctx: RecoveryContext): Promise<Recovered> {
   const repaired = await completeLastBatches(ctx, [...plan.last.values()], files);
   if (repaired.length) files = files.concat(repaired);
   logger.info("recovered position from committed files", {
+    partitions: [...partitions],
     files: files.length,
     next: Object.fromEntries(plan.next),
     repaired: repaired.length,
@@ -62,13 +76,27 @@ export async function recover(ctx: RecoveryContext): Promise<Recovered> {
   return { next: plan.next, files, repaired: repaired.length, superseded: plan.superseded.length };
 }
 
+/**
+ * Moves a temp folder away in one rename, then deletes it. One rename is atomic on HDFS and on a
+ * local disk: a previous owner's rename out of it either happened before (and its file is listed
+ * next) or finds its source gone. A recursive delete alone walks the folder and could race that.
+ */
+async function fence(storage: Storage, dir: string): Promise<void> {
+  const away = posix.join(posix.dirname(dir), `.fenced-${randomUUID()}`);
+  try {
+    if (!(await storage.rename(dir, away))) throw new Error(`fence target ${away} exists`);
+  } catch (error) {
+    if (error instanceof NotFoundInStorageError) return;
+    throw error;
+  }
+  await storage.delete(away);
+}
+
 /** Replays each partition's last batch and commits only the (table, dt) files that are missing. */
 async function completeLastBatches(ctx: RecoveryContext, last: OffsetRange[], files: CommittedFile[]): Promise<CommittedFile[]> {
   if (last.length === 0) return [];
   const records = await readRanges(ctx.transport, ctx.topic, ctx.groupId, last);
-  const ingestedAt = Date.now();
-  const keys = new BatchKeys();
-  let staged = 0;
+  const ranges = new Map<number, OffsetRange>();
   for (const range of last) {
     const got = records.get(range.partition) ?? [];
     if (got.length === 0 || got[0].offset !== range.start || got[got.length - 1].offset !== range.end) {
@@ -76,16 +104,27 @@ async function completeLastBatches(ctx: RecoveryContext, last: OffsetRange[], fi
       ctx.logger.warn("cannot re-read the last batch from the log; leaving it as committed", { ...range, read: got.length });
       continue;
     }
-    for (const rec of got) {
-      const routed = routeRecord(rec, { maxMessageBytes: ctx.maxMessageBytes, ingestedAt });
-      if (!keys.admit(rec.partition, routed)) continue; // as the first attempt did (dedup.ts)
-      ctx.writer.add(routed);
-      staged++;
-    }
+    ranges.set(range.partition, range);
   }
-  if (staged === 0) return [];
-  const ranges = new Map(last.map((r) => [r.partition, r]));
-  const result = await commitBatch(ctx, ctx.writer.seal(), ranges, (table, dt, range) => isCovered(files, table, dt, range));
-  for (const f of result.files) ctx.logger.warn("completed a half-committed batch", { table: f.table, dt: f.dt, path: f.path });
-  return result.files;
+  if (ranges.size === 0) return [];
+  // A writer of its own: the sink's may be staging other partitions' records meanwhile.
+  const tmpDir = path.join(ctx.tmpDir, `recovery-${randomUUID()}`);
+  const writer = await DuckdbParquetWriter.open(ctx.tables, { ...ctx.writerOptions, tmpDir });
+  try {
+    const ingestedAt = Date.now();
+    const keys = new BatchKeys();
+    for (const p of ranges.keys()) {
+      for (const rec of records.get(p)!) {
+        const routed = routeRecord(rec, { maxMessageBytes: ctx.maxMessageBytes, ingestedAt });
+        if (keys.admit(rec.partition, routed)) writer.add(routed); // as the first attempt did (dedup.ts)
+      }
+    }
+    const result = await commitBatch({ ...ctx, writer }, writer.seal(), ranges, (table, dt, range) => isCovered(files, table, dt, range));
+    if (result.fenced.length > 0) throw new FencedError("partitions taken over while they were being recovered", result.fenced);
+    for (const f of result.files) ctx.logger.warn("completed a half-committed batch", { table: f.table, dt: f.dt, path: f.path });
+    return result.files;
+  } finally {
+    await writer.close();
+    await fs.rm(tmpDir, { recursive: true, force: true });
+  }
 }

@@ -2,15 +2,18 @@
  * The sink: log -> Parquet tables, exactly once, in streaming or batch mode.
  * Used by `npm run sink` (src/bin/sink.ts), by `npm start` and by the notebooks.
  */
+import { randomUUID } from "node:crypto";
 import * as fs from "node:fs/promises";
+import * as os from "node:os";
+import * as path from "node:path";
 import type { Config } from "../config";
 import { TABLES, type TableDef } from "../events";
-import { ConfigError } from "../errors";
+import { ConfigError, FencedError } from "../errors";
 import type { Logger } from "../logger";
 import type { QueryEngine } from "../query/engine";
 import { registerTables } from "../query/register";
 import type { Storage } from "../storage";
-import type { Offsets, Subscription, Transport } from "../transport";
+import type { Offsets, Ownership, OwnershipCheck, Subscription, Transport } from "../transport";
 import type { CommitContext, CommitResult } from "./commit";
 import { DayAhead } from "./day-ahead";
 import { createFaults, type Faults } from "./faults";
@@ -69,33 +72,30 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
     throw new ConfigError(`EVENTS_TOPIC "${topic}" cannot name table files (letters, digits, '.', '_', '-'; not starting with '.' or '_')`, "EVENTS_TOPIC");
   }
 
-  // 1. A clean local build folder, and the Parquet writer.
-  await fs.rm(config.sink.tmpDir, { recursive: true, force: true });
-  await fs.mkdir(config.sink.tmpDir, { recursive: true });
-  const writer = await DuckdbParquetWriter.open(tables, {
-    tmpDir: config.sink.tmpDir,
-    compression: config.sink.compression,
-    memoryLimit: config.sink.writerMemory,
-  });
-  const commit: CommitContext = { storage, writer, tmpDir: config.sink.tmpDir, faults, logger: logger.child("commit") };
+  // 1. A clean local build folder of this worker's own (others may share DATA_DIR), and the Parquet writer.
+  const tmpDir = await workerTmpDir(config.sink.tmpDir);
+  const writerOptions = { compression: config.sink.compression, memoryLimit: config.sink.writerMemory };
+  const writer = await DuckdbParquetWriter.open(tables, { ...writerOptions, tmpDir });
+  // Late-bound: the check is the subscription's, which exists once the first partitions are assigned.
+  let owner: OwnershipCheck | null = null;
+  const commit: CommitContext = {
+    storage,
+    writer,
+    tmpDir,
+    faults,
+    logger: logger.child("commit"),
+    member: `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+    confirmOwnership: (partitions) => (owner ? owner.confirmOwnership(partitions) : Promise.reject(new FencedError("no partitions assigned", partitions))),
+  };
   let metricsServer: MetricsServer | null = null;
   let subscription: Subscription | null = null;
+  let running: SinkLoop | null = null;
   let dayAhead: DayAhead | null = null;
   try {
-    // 2. Recover the position from the committed files (and complete a half-committed batch).
+    // 2. The topic, and the tables registered for SQL. Partitions known to the engine: those of
+    // recovered files (added as partitions are assigned) and of commits.
     await transport.ensureTopic(topic, { partitions: config.transport.partitions, replicationFactor: config.transport.replicationFactor });
-    const recovered = await recover({
-      ...commit,
-      transport,
-      tables,
-      topic,
-      groupId: config.sink.groupId,
-      maxMessageBytes: config.sink.maxMessageBytes,
-      logger: logger.child("recovery"),
-    });
-
-    // 3. Register the tables for SQL; remember which partitions the engine already knows.
-    const known = new Set(recovered.files.map((f) => partitionKey(f.table, f.dt)));
+    const known = new Set<string>();
     if (options.engine) await registerTables(options.engine, storage, tables);
     // Streaming on a metastore: today's and tomorrow's partitions are registered before they are needed.
     dayAhead = mode === "stream" && options.engine?.registersPartitions ? new DayAhead({ storage, engine: options.engine, tables, logger, known }) : null;
@@ -130,27 +130,64 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
       metrics,
       logger: logger.child("loop"),
       faults,
-      positions: new Map(recovered.next),
+      positions: new Map(),
       onCommitted,
       onFailed: (error) => {
         failure = error;
         stop();
       },
     });
-    const refreshLag = async () => updateLag(metrics, await transport.endOffsets(topic), loop.positions);
+    running = loop;
+    const refreshLag = async () => updateLag(metrics, await transport.endOffsets(topic), loop.positions, loop.partitions);
     if (options.signal?.aborted) stop();
     options.signal?.addEventListener("abort", () => stop(), { once: true });
 
-    // 5. Batch mode reads up to the end offsets seen now; streaming mode runs until stopped.
+    // 5. Join: each partition this worker is given is recovered from its committed files before it
+    // is read (recover.ts); a partition handed over commits what is staged first. Batch mode reads
+    // up to the end offsets seen now; streaming mode runs until stopped.
     const targets = mode === "batch" ? await transport.endOffsets(topic) : null;
-    const total = targets ? remaining(targets, recovered.next) : 0;
+    const starts = mode === "batch" ? await transport.startOffsets(topic) : new Map<number, number>();
+    let total = 0;
     let done = 0;
-    const reached = (p: number) => targets !== null && (loop.positionsRead.get(p) ?? recovered.next.get(p) ?? 0) >= (targets.get(p) ?? 0);
-    if (targets && [...targets.keys()].every(reached)) stop();
+    let repairedOnStart = 0;
+    /** Final positions of partitions handed over (on stop, all of them): for the summary. */
+    const handedOver = new Map<number, number>();
+    const reached = (p: number) => targets !== null && (loop.positionsRead.get(p) ?? starts.get(p) ?? 0) >= (targets.get(p) ?? 0);
+    const recovery = { ...commit, transport, tables, topic, groupId: config.sink.groupId, maxMessageBytes: config.sink.maxMessageBytes, writerOptions, logger: logger.child("recovery") };
+    const ownership: Ownership = {
+      assigned: async (partitions, check) => {
+        owner = check;
+        await loop.settle();
+        const recovered = await recover(recovery, partitions);
+        repairedOnStart += recovered.repaired;
+        for (const f of recovered.files) known.add(partitionKey(f.table, f.dt));
+        loop.assign(partitions, recovered.next, check);
+        onOwnershipChange("assigned", partitions, recovered.next);
+        if (targets) total += remaining(targets, recovered.next, partitions, starts);
+        return recovered.next;
+      },
+      revoked: async (partitions) => {
+        for (const [p, n] of await loop.release(partitions)) handedOver.set(p, n);
+        onOwnershipChange("handed over", partitions);
+      },
+      lost: (partitions, reason) => {
+        loop.forget(partitions);
+        onOwnershipChange("lost", partitions, undefined, reason);
+      },
+    };
+    const onOwnershipChange = (what: string, partitions: readonly number[], next?: ReadonlyMap<number, number>, reason?: Error) => {
+      metrics.rebalances++;
+      metrics.assigned = loop.partitions;
+      const fields = { topic, partitions: [...partitions], owned: loop.partitions, ...(next ? { from: Object.fromEntries(next) } : {}), ...(reason ? { reason: reason.message } : {}) };
+      if (reason) logger.warn(`partitions ${what}`, fields);
+      else logger.info(`partitions ${what}`, fields);
+    };
     subscription = await transport.consume({
       topic,
       groupId: config.sink.groupId,
-      from: new Map(recovered.next),
+      from: new Map(),
+      ownership,
+      sessionTimeoutMs: config.sink.sessionTimeoutMs,
       // The embedded log reads a batch as one SQLite row, so 5,000 costs no more per record than
       // 20,000 did, and holds a quarter of the memory; Kafka's fetches are sized in bytes anyway.
       maxBatch: 5_000,
@@ -169,6 +206,7 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
         stop();
       },
     });
+    if (targets && [...targets.keys()].every(reached)) stop();
     const port = options.metricsPort !== undefined ? options.metricsPort : config.sink.metricsPort > 0 ? config.sink.metricsPort : null;
     if (mode === "stream" && port !== null) {
       metricsServer = await startMetricsServer(port, metrics, refreshLag);
@@ -180,12 +218,11 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
     await stopped;
     timers.stop();
 
-    // 6. Clean shutdown: stop reading, commit what is staged, record the position for lag.
+    // 6. Clean shutdown: stop reading and hand the partitions over (which commits what is staged).
     await subscription.stop();
     subscription = null;
     if (!failure) await loop.flush();
     if (failure) throw failure;
-    await refreshLag().catch(() => undefined);
     const summary: SinkSummary = {
       mode,
       records: metrics.records,
@@ -194,27 +231,55 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
       bytesWritten: metrics.bytesWritten,
       batches: metrics.batches,
       seconds: (Date.now() - started) / 1000,
-      positions: Object.fromEntries(loop.positions),
-      repairedOnStart: recovered.repaired,
+      positions: Object.fromEntries([...handedOver, ...loop.positions]),
+      repairedOnStart,
     };
     logger.info("sink stopped", { ...summary });
     return summary;
   } finally {
     await subscription?.stop().catch(() => undefined);
+    // No COPY may still be running when the writer closes (DuckDB's close would wait for it, blocking the thread).
+    await running?.idle();
     await dayAhead?.settled();
     await metricsServer?.close();
     await writer.close();
   }
 }
 
-function remaining(targets: Offsets, from: ReadonlyMap<number, number>): number {
+function remaining(targets: Offsets, from: ReadonlyMap<number, number>, partitions: readonly number[], starts: ReadonlyMap<number, number>): number {
   let n = 0;
-  for (const [p, end] of targets) n += Math.max(0, end - (from.get(p) ?? 0));
+  for (const p of partitions) n += Math.max(0, (targets.get(p) ?? 0) - (from.get(p) ?? starts.get(p) ?? 0));
   return n;
 }
 
-function updateLag(metrics: SinkMetrics, ends: Offsets, positions: ReadonlyMap<number, number>): void {
-  for (const [p, end] of ends) metrics.lag.set(p, Math.max(0, end - (positions.get(p) ?? 0)));
+/**
+ * `<tmpDir>/sink-<pid>`, emptied: workers sharing DATA_DIR each build in their own folder. Folders
+ * of processes that no longer run are removed (a killed worker's leftovers).
+ */
+async function workerTmpDir(root: string): Promise<string> {
+  await fs.mkdir(root, { recursive: true });
+  for (const name of await fs.readdir(root)) {
+    const pid = /^sink-(\d+)$/.exec(name)?.[1];
+    if (pid !== undefined && (Number(pid) === process.pid || !isRunning(Number(pid)))) await fs.rm(path.join(root, name), { recursive: true, force: true });
+  }
+  const dir = path.join(root, `sink-${process.pid}`);
+  await fs.mkdir(dir, { recursive: true });
+  return dir;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Lag of the partitions this worker owns (each worker reports its own). */
+function updateLag(metrics: SinkMetrics, ends: Offsets, positions: ReadonlyMap<number, number>, owned: readonly number[]): void {
+  metrics.lag.clear();
+  for (const p of owned) metrics.lag.set(p, Math.max(0, (ends.get(p) ?? 0) - (positions.get(p) ?? 0)));
 }
 
 /** The wall-clock roll (fires with no new records) and the periodic metrics line. */

@@ -4,9 +4,14 @@
  * flight: their Parquet files are built at the same time (one batch's largest COPY cannot use both
  * cores), but a batch reaches the storage only after the previous one is committed, so batches
  * commit strictly in order: only a partition's last batch can ever be half-committed.
+ *
+ * The loop writes only the partitions it owns (`assign`), each under an epoch that changes with
+ * every assignment: a batch staged under an older epoch (the partition was handed over, or lost and
+ * given back meanwhile) is never committed for it, whatever the group says at commit time.
  */
+import { FencedError } from "../errors";
 import type { Logger } from "../logger";
-import type { LogRecord, Transport } from "../transport";
+import type { LogRecord, OwnershipCheck, Transport } from "../transport";
 import { commitBatch, type CommitContext, type CommitResult } from "./commit";
 import { BatchKeys } from "./dedup";
 import type { Faults } from "./faults";
@@ -25,7 +30,7 @@ export interface LoopOptions {
   metrics: SinkMetrics;
   logger: Logger;
   faults: Faults;
-  /** Next offset per partition, from recovery. */
+  /** Committed position per partition (next offset to read), kept up to date by the loop. */
   positions: Map<number, number>;
   /** Called after each commit (registers new dt partitions). */
   onCommitted?: (result: CommitResult) => Promise<void>;
@@ -38,6 +43,12 @@ export class SinkLoop {
   private ranges = new Map<number, OffsetRange>();
   /** Idempotency keys of the staged batch: a retried event's copy is dropped (dedup.ts). */
   private keys = new BatchKeys();
+  /** The epoch each staged range was read under. */
+  private rangeEpochs = new Map<number, number>();
+  /** Owned partitions and the epoch of their current assignment. */
+  private readonly owned = new Map<number, number>();
+  private epochs = 0;
+  private owner: OwnershipCheck | null = null;
   /** Next offset expected per partition: guards against a transport delivering a record twice. */
   private readonly expected: Map<number, number>;
   /** The last commit, and the one before it (each resolves when done, failed or not). */
@@ -65,6 +76,64 @@ export class SinkLoop {
     return this.buffer;
   }
 
+  /** Partitions owned now. */
+  get partitions(): number[] {
+    return [...this.owned.keys()].sort((a, b) => a - b);
+  }
+
+  /**
+   * Before recovering newly assigned partitions: commits (or, for partitions no longer owned,
+   * discards) whatever is staged and waits for every commit in flight, so recovery lists a
+   * storage no commit of this worker is still changing.
+   */
+  async settle(): Promise<void> {
+    await this.roll("handover");
+    await this.inflight;
+    if (this.failed) throw this.failed;
+  }
+
+  /** Takes `partitions` (recovered: `next` is where each resumes; absent, from the log's start) under a new epoch. */
+  assign(partitions: readonly number[], next: ReadonlyMap<number, number>, owner: OwnershipCheck): void {
+    this.owner = owner;
+    for (const p of partitions) {
+      this.owned.set(p, ++this.epochs);
+      const n = next.get(p);
+      if (n === undefined) {
+        this.options.positions.delete(p);
+        this.expected.delete(p);
+      } else {
+        this.options.positions.set(p, n);
+        this.expected.set(p, n);
+      }
+    }
+  }
+
+  /** Hands `partitions` over: commits what is staged (while they are still owned), then forgets them; resolves with their final positions. */
+  async release(partitions: readonly number[]): Promise<Map<number, number>> {
+    const flushed = await this.flush().then(() => null, (error: unknown) => error);
+    const final = new Map(partitions.filter((p) => this.options.positions.has(p)).map((p) => [p, this.options.positions.get(p)!]));
+    this.forget(partitions);
+    if (flushed) throw flushed;
+    return final;
+  }
+
+  /** `partitions` already belong to someone else: nothing staged for them will be committed. */
+  forget(partitions: readonly number[]): void {
+    for (const p of partitions) {
+      this.owned.delete(p);
+      this.options.positions.delete(p);
+      this.expected.delete(p);
+      this.options.metrics.lag.delete(p);
+    }
+  }
+
+  /** Resolves once no roll or commit is running, failed or not. */
+  async idle(): Promise<void> {
+    await this.chain;
+    await this.older;
+    await this.inflight;
+  }
+
   /** The error that stopped the loop, if any. */
   get failure(): Error | null {
     return this.failed;
@@ -81,21 +150,27 @@ export class SinkLoop {
     // Per-partition state is looked up when the partition changes and after a roll, not per record.
     let partition = -1;
     let expected = 0;
+    let epoch: number | undefined;
     let range: OffsetRange | undefined;
     for (const rec of records) {
       if (rec.partition !== partition) {
-        if (partition >= 0) this.expected.set(partition, expected);
+        if (epoch !== undefined) this.expected.set(partition, expected);
         partition = rec.partition;
         expected = this.expected.get(partition) ?? 0;
         range = this.ranges.get(partition);
+        epoch = this.owned.get(partition);
       }
-      if (rec.offset < expected) continue;
+      // Records of a partition this worker does not own (any more) are not its to write.
+      if (epoch === undefined || rec.offset < expected) continue;
       const routed = routeRecord(rec, route);
       if (this.keys.admit(partition, routed)) writer.add(routed);
       else metrics.duplicates++;
       if (routed.tables === DEAD_LETTER_ONLY) metrics.deadLetters++;
       if (range) range.end = rec.offset;
-      else this.ranges.set(partition, (range = { topic: this.options.topic, partition, start: rec.offset, end: rec.offset }));
+      else {
+        this.ranges.set(partition, (range = { topic: this.options.topic, partition, start: rec.offset, end: rec.offset }));
+        this.rangeEpochs.set(partition, epoch);
+      }
       expected = rec.offset + 1;
       metrics.records++;
       this.buffer = addToBuffer(this.buffer, 1, rec.value.length, ingestedAt);
@@ -105,7 +180,7 @@ export class SinkLoop {
         range = this.ranges.get(partition); // a roll starts new ranges
       }
     }
-    if (partition >= 0) this.expected.set(partition, expected);
+    if (epoch !== undefined) this.expected.set(partition, expected);
     await this.maybeRoll(Date.now());
   }
 
@@ -124,7 +199,7 @@ export class SinkLoop {
   }
 
   /** Seals the stage and starts its commit once at most one other commit is in flight. Serialised. */
-  private roll(reason: RollReason | "flush"): Promise<void> {
+  private roll(reason: RollReason | "flush" | "handover"): Promise<void> {
     const run = this.chain.then(async () => {
       await this.older; // two commits in flight at most (the writer has two stages to seal)
       if (this.failed) throw this.failed;
@@ -132,9 +207,11 @@ export class SinkLoop {
       // Seal and snapshot the ranges in one synchronous step: they describe exactly the sealed rows.
       const sealed = this.options.commit.writer.seal();
       const ranges = this.ranges;
+      const epochs = this.rangeEpochs;
       const records = this.buffer.records;
       this.ranges = new Map();
       this.keys = new BatchKeys();
+      this.rangeEpochs = new Map();
       this.buffer = EMPTY_BUFFER;
       this.options.logger.debug("rolling", { reason, records });
       // The previous commit must succeed before this one touches the storage.
@@ -143,17 +220,28 @@ export class SinkLoop {
       });
       this.older = this.inflight;
       // Failures are kept in this.failed (and reported through onFailed), never left unhandled.
-      this.inflight = this.commit(sealed, ranges, previous).catch(() => undefined);
+      this.inflight = this.commit(sealed, ranges, epochs, previous).catch(() => undefined);
     });
     this.chain = run.catch(() => undefined);
     return run;
   }
 
-  private async commit(sealed: ReturnType<CommitContext["writer"]["seal"]>, ranges: Map<number, OffsetRange>, previous: Promise<void>): Promise<void> {
+  /** Owned under the same epoch as when the batch was read (checked locally), and by the group's authority. */
+  private async confirm(partitions: readonly number[], epochs: ReadonlyMap<number, number>): Promise<void> {
+    const stale = partitions.filter((p) => this.owned.get(p) !== epochs.get(p));
+    if (stale.length > 0 || !this.owner) throw new FencedError(`partitions ${stale.join(", ")} were handed over since this batch was read`, stale);
+    await this.owner.confirmOwnership(partitions);
+  }
+
+  private async commit(sealed: ReturnType<CommitContext["writer"]["seal"]>, ranges: Map<number, OffsetRange>, epochs: Map<number, number>, previous: Promise<void>): Promise<void> {
     const { metrics, faults, transport, logger } = this.options;
     try {
-      const result = await commitBatch(this.options.commit, sealed, ranges, undefined, previous);
-      for (const [p, r] of ranges) this.options.positions.set(p, r.end + 1);
+      const ctx: CommitContext = { ...this.options.commit, confirmOwnership: (partitions) => this.confirm(partitions, epochs) };
+      const result = await commitBatch(ctx, sealed, ranges, undefined, previous);
+      for (const [p, r] of ranges) {
+        if (!result.fenced.includes(p) && this.owned.get(p) === epochs.get(p)) this.options.positions.set(p, r.end + 1);
+      }
+      metrics.commitsFenced += result.fenced.length;
       metrics.batches++;
       metrics.filesWritten += result.files.length;
       for (const f of result.files) {

@@ -1,5 +1,5 @@
 /**
- * The log the API writes to and the sink reads from. Two implementations: Kafka (kafkajs) and
+ * The log the API writes to and the sink reads from. Two implementations: Kafka and
  * an embedded durable log (SQLite) for the no-server default. One contract test suite runs
  * against both (test/transport/contract.ts).
  *
@@ -39,9 +39,46 @@ export interface ProducerOptions {
   concurrency?: number;
 }
 
+/** Asks the group's authority whether this member still owns partitions (see Subscription). */
+export interface OwnershipCheck {
+  confirmOwnership(partitions: readonly number[]): Promise<void>;
+}
+
+/**
+ * A sink worker's share of a topic: which partitions it owns, told as they change. Kafka: the
+ * consumer group's assignment; the embedded log: a lease on the whole topic (one writer at a time).
+ */
+export interface Ownership {
+  /**
+   * This member now owns `partitions`. Resolves with where to read each from (the sink recovers
+   * them from its committed files; a partition left out starts at the earliest offset). Nothing of
+   * them is delivered before it resolves.
+   */
+  assigned(partitions: readonly number[], owner: OwnershipCheck): Promise<Offsets>;
+  /**
+   * This member hands `partitions` over (a rebalance, or a clean stop): nothing more of them is
+   * delivered, and the handover waits for this to resolve (the sink finishes or discards their
+   * in-flight batches).
+   */
+  revoked(partitions: readonly number[]): Promise<void>;
+  /** `partitions` already belong to someone else (lease taken over, session expired): write nothing more for them. */
+  lost(partitions: readonly number[], reason: Error): void;
+}
+
 export interface ConsumeOptions {
   topic: string;
   groupId: string;
+  /**
+   * Present for a member that owns partitions and writes for them (the sink): the subscription
+   * takes its share of the topic in `groupId` and reports it here. Absent: a plain reader of every
+   * partition, owning nothing (recovery's re-reads, tests, notebooks).
+   */
+  ownership?: Ownership;
+  /**
+   * How long a silent member keeps its partitions (Kafka: the session timeout; the embedded log:
+   * the lease's time to live). Only with `ownership`.
+   */
+  sessionTimeoutMs?: number;
   /** Where to start each partition; partitions not listed start at the earliest offset. */
   from: Offsets;
   /** Called with records of ONE partition, in offset order; the next batch waits for it (backpressure). */
@@ -52,9 +89,18 @@ export interface ConsumeOptions {
   onError?: (error: Error) => void;
 }
 
-export interface Subscription {
-  /** Stops fetching; resolves after the batch in progress (if any) has been handled. */
+export interface Subscription extends OwnershipCheck {
+  /**
+   * Stops fetching; resolves after the batch in progress (if any) has been handled. A member with
+   * `ownership` first hands its partitions over (`revoked`), then leaves.
+   */
   stop(): Promise<void>;
+  /**
+   * Resolves if this member still owns `partitions` as the group's authority sees it now (Kafka:
+   * the coordinator; the embedded log: the lease row), else rejects with a FencedError. The sink
+   * calls it right before the renames that commit a batch. Resolves at once without `ownership`.
+   */
+  confirmOwnership(partitions: readonly number[]): Promise<void>;
 }
 
 export interface Transport {

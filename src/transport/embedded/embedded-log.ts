@@ -1,13 +1,15 @@
 /**
  * The embedded durable log: the Transport for the no-server default. One SQLite file under
- * DATA_DIR, shared by the API (appends, through a worker thread) and the sink (reads).
+ * DATA_DIR, shared by the API (appends, through a worker thread) and the sink (reads), which
+ * holds a lease on the topic while it writes (lease.ts: one sink per log and warehouse).
  */
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import { TransportError } from "../../errors";
 import type { Logger } from "../../logger";
-import type { ConsumeOptions, LogProducer, LogRecord, Offsets, OutgoingMessage, Subscription, Transport } from "../transport";
-import { yieldToEventLoop } from "../event-loop";
+import type { ConsumeOptions, LogProducer, Offsets, OutgoingMessage, Subscription, Transport } from "../transport";
+import { LeaseStore } from "./lease-store";
+import { PollingSubscription } from "./polling-subscription";
 import { LogStore, openLogDb } from "./store";
 import type { AppendReply, AppendRequest } from "./worker";
 
@@ -25,12 +27,14 @@ export interface EmbeddedLogOptions {
 export class EmbeddedLog implements Transport {
   readonly kind = "embedded" as const;
   private readonly store: LogStore;
+  private readonly leases: LeaseStore;
   private readonly producers = new Set<LogProducer>();
   private readonly subscriptions = new Set<Subscription>();
 
   constructor(private readonly options: EmbeddedLogOptions) {
     try {
       this.store = new LogStore(openLogDb(options.file, options.busyTimeoutMs ?? 2000));
+      this.leases = new LeaseStore(this.store.db);
     } catch (error) {
       throw new TransportError(`cannot open embedded log ${options.file}`, { cause: error, retriable: false });
     }
@@ -59,7 +63,12 @@ export class EmbeddedLog implements Transport {
   }
 
   async consume(options: ConsumeOptions): Promise<Subscription> {
-    const subscription = new PollingSubscription(this.store, options, this.options.pollIntervalMs ?? 25);
+    const subscription = await PollingSubscription.start(options, {
+      store: this.store,
+      leases: this.leases,
+      pollIntervalMs: this.options.pollIntervalMs ?? 25,
+      logger: this.options.logger.child("consumer"),
+    });
     this.subscriptions.add(subscription);
     return subscription;
   }
@@ -136,55 +145,5 @@ class EmbeddedProducer implements LogProducer {
   private failAll(error: Error): void {
     for (const waiter of this.pending.values()) waiter.reject(error);
     this.pending.clear();
-  }
-}
-
-/** Polls each partition in turn, handing records to onBatch one partition-batch at a time. */
-class PollingSubscription implements Subscription {
-  private stopped = false;
-  private readonly finished: Promise<void>;
-  private wake: (() => void) | null = null;
-
-  constructor(
-    private readonly store: LogStore,
-    private readonly options: ConsumeOptions,
-    private readonly pollIntervalMs: number,
-  ) {
-    this.finished = this.loop().catch((error: Error) => {
-      this.stopped = true;
-      options.onError?.(error);
-    });
-  }
-
-  private async loop(): Promise<void> {
-    const { topic, onBatch } = this.options;
-    const maxBatch = this.options.maxBatch ?? 10_000;
-    const positions = new Map<number, number>();
-    while (!this.stopped) {
-      let delivered = 0;
-      for (const [partition, first] of this.store.firstOffsets(topic)) {
-        if (this.stopped) break;
-        const from = positions.get(partition) ?? this.options.from.get(partition) ?? first;
-        const records: LogRecord[] = this.store.read(topic, partition, from, maxBatch);
-        if (records.length === 0) continue;
-        await onBatch(records);
-        positions.set(partition, records[records.length - 1].offset + 1);
-        delivered += records.length;
-        await yieldToEventLoop();
-      }
-      if (delivered === 0 && !this.stopped) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          setTimeout(resolve, this.pollIntervalMs);
-        });
-        this.wake = null;
-      }
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
-    await this.finished;
   }
 }

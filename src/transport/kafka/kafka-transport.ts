@@ -86,6 +86,11 @@ export class KafkaTransport implements Transport {
   }
 
   async consume(options: ConsumeOptions): Promise<Subscription> {
+    // Until partition ownership follows the group's assignment (issue 15, on the new client), a
+    // member owns every partition for its whole run, as one sink per topic always did here.
+    const ownership = options.ownership;
+    const partitions = ownership ? await this.partitionsFor(options.topic) : [];
+    if (ownership) options = { ...options, from: await ownership.assigned(partitions, { confirmOwnership: async () => undefined }) };
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
@@ -102,7 +107,7 @@ export class KafkaTransport implements Transport {
       },
     });
     const key = `${options.groupId}\u0000${randomUUID()}`;
-    const subscription = new KafkaSubscription(consumer, options, this.options.logger.child("consumer"), () => this.consumers.delete(key));
+    const subscription = new KafkaSubscription(consumer, options, this.options.logger.child("consumer"), () => this.consumers.delete(key), partitions);
     this.consumers.set(key, { topic: options.topic, consumer, subscription });
     try {
       await subscription.start();

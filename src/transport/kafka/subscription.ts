@@ -35,6 +35,8 @@ export class KafkaSubscription implements Subscription {
     private readonly options: ConsumeOptions,
     private readonly logger: Logger,
     private readonly onStopped: () => void,
+    /** Partitions owned (with ConsumeOptions.ownership): all of them, handed over on stop. */
+    private readonly owned: readonly number[] = [],
   ) {
     for (const [partition, offset] of options.from) this.positions.set(partition, offset);
   }
@@ -60,13 +62,23 @@ export class KafkaSubscription implements Subscription {
 
   stop(): Promise<void> {
     if (!this.stopping) {
-      this.stopping = this.consumer.disconnect().catch((error: unknown) => {
-        this.logger.warn("consumer disconnect failed", { error: String(error) });
-      });
-      this.stopping.then(this.onStopped, this.onStopped);
+      this.stopping = this.consumer
+        .disconnect()
+        .catch((error: unknown) => {
+          this.logger.warn("consumer disconnect failed", { error: String(error) });
+        })
+        .then(this.onStopped)
+        // Offsets committed from here on go through the admin client: the member has left.
+        .then(() => this.options.ownership?.revoked(this.owned))
+        .catch((error: unknown) => {
+          this.logger.warn("handing the partitions over failed", { error: String(error) });
+        });
     }
     return this.stopping;
   }
+
+  /** Every member owns its partitions for its whole run until ownership follows the group's assignment. */
+  async confirmOwnership(): Promise<void> {}
 
   private async handle({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { partition } = batch;
