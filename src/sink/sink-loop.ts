@@ -226,11 +226,16 @@ export class SinkLoop {
     return run;
   }
 
-  /** Owned under the same epoch as when the batch was read (checked locally), and by the group's authority. */
+  /**
+   * Owned by the group's authority's word, and locally under the same epoch as when the batch was
+   * read. In that order: an assignment change the worker applies after the authority answered is
+   * still caught by the local check (a partition handed over and given back meanwhile).
+   */
   private async confirm(partitions: readonly number[], epochs: ReadonlyMap<number, number>): Promise<void> {
-    const stale = partitions.filter((p) => this.owned.get(p) !== epochs.get(p));
-    if (stale.length > 0 || !this.owner) throw new FencedError(`partitions ${stale.join(", ")} were handed over since this batch was read`, stale);
+    if (!this.owner) throw new FencedError("no partitions assigned", partitions);
     await this.owner.confirmOwnership(partitions);
+    const stale = partitions.filter((p) => this.owned.get(p) !== epochs.get(p));
+    if (stale.length > 0) throw new FencedError(`partitions ${stale.join(", ")} were handed over since this batch was read`, stale);
   }
 
   private async commit(sealed: ReturnType<CommitContext["writer"]["seal"]>, ranges: Map<number, OffsetRange>, epochs: Map<number, number>, previous: Promise<void>): Promise<void> {
