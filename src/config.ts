@@ -3,6 +3,7 @@
  * No other file reads process.env; each component receives only its slice.
  * Every variable, its default and its meaning is one row of SETTINGS (the README table is rendered from it).
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "./errors";
 import type { LogLevel } from "./logger";
@@ -84,12 +85,24 @@ export interface StorageConfig {
   hdfsUser: string;
 }
 
+/** Who a Trino/Presto client is: user name, and password when the coordinator asks for one (HTTPS only). */
+export interface QueryLogin {
+  user: string;
+  password: Secret | null;
+}
+
 export interface QueryConfig {
   kind: "duckdb" | "trino" | "presto";
   prestoUrl: string;
   catalog: string;
   schema: string;
+  /** The pipeline's login: creates tables and syncs partitions (the sink, npm start). */
   user: string;
+  password: Secret | null;
+  /** PEM text of the CA(s) that signed the coordinator's certificate; null: Node's trusted CAs. */
+  ca: string | null;
+  /** The login of analyses (notebooks' queries), which only read; defaults to the pipeline's. */
+  analyst: QueryLogin;
 }
 
 export interface SinkConfig {
@@ -212,7 +225,11 @@ export const SETTINGS: readonly Setting[] = [
   { variable: "PRESTO_URL", default: "http://127.0.0.1:8080", meaning: "Coordinator address of Trino/Presto." },
   { variable: "PRESTO_CATALOG", default: "hive", meaning: "Catalog holding the tables." },
   { variable: "PRESTO_SCHEMA", default: "default", meaning: "Schema holding the tables." },
-  { variable: "PRESTO_USER", default: "game-events", meaning: "User name sent to Trino/Presto." },
+  { variable: "PRESTO_USER", default: "game-events", meaning: "User name sent to Trino/Presto by the pipeline (creates tables, syncs partitions)." },
+  { variable: "PRESTO_PASSWORD", default: "", meaning: "Secret. Password of PRESTO_USER, for a coordinator with password authentication (needs an https PRESTO_URL). `PRESTO_PASSWORD_FILE` reads it from a file." },
+  { variable: "PRESTO_CA_FILE", default: "", meaning: "PEM file of the CA(s) that signed the coordinator's HTTPS certificate (none: Node's trusted CAs)." },
+  { variable: "ANALYST_USER", default: "$PRESTO_USER", meaning: "User name of the notebooks' queries (read-only on a secured stack)." },
+  { variable: "ANALYST_PASSWORD", default: "$PRESTO_PASSWORD when ANALYST_USER is PRESTO_USER", computed: true, meaning: "Secret. Password of ANALYST_USER. `ANALYST_PASSWORD_FILE` reads it from a file." },
   { variable: "SINK_GROUP", default: "game-events-sink", meaning: "The sink workers' group: its members share the topic's partitions (Kafka consumer group; on the embedded log one member holds them all). Offsets are committed for lag monitoring only." },
   { variable: "SINK_SESSION_TIMEOUT_MS", default: "30000", meaning: "How long a silent sink worker keeps its partitions: Kafka's session timeout; on the embedded log, the lease's time to live (a killed sink's lease is taken over at once on the same host)." },
   { variable: "SINK_ROLL_ROWS", default: "50000", meaning: "Roll (commit) the open files when this many records are buffered." },
@@ -340,6 +357,31 @@ function apiTimeouts(env: Env): ApiConfig["timeouts"] {
   return { headersMs, requestMs };
 }
 
+/** The text of the PEM file variable `name` names, or null when unset. */
+function pemFile(env: Env, name: string): string | null {
+  const file = str(env, name);
+  if (file === "") return null;
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(`${name}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`, name);
+  }
+}
+
+/** Trino/Presto address and logins. A password never travels over plain HTTP. */
+function queryAccess(env: Env): Omit<QueryConfig, "kind" | "catalog" | "schema"> {
+  const prestoUrl = str(env, "PRESTO_URL");
+  const user = str(env, "PRESTO_USER");
+  const password = readSecret(env, "PRESTO_PASSWORD");
+  const analystUser = str(env, "ANALYST_USER");
+  const analystPassword = readSecret(env, "ANALYST_PASSWORD") ?? (analystUser === user ? password : null);
+  const https = /^https:/i.test(prestoUrl);
+  for (const [name, secret] of [["PRESTO_PASSWORD", password], ["ANALYST_PASSWORD", analystPassword]] as const) {
+    if (secret !== null && !https) throw new ConfigError(`${name} is set but PRESTO_URL (${prestoUrl}) is not https: the password would cross the network in clear`, name);
+  }
+  return { prestoUrl, user, password, ca: pemFile(env, "PRESTO_CA_FILE"), analyst: { user: analystUser, password: analystPassword } };
+}
+
 /** Parses the environment once. Throws ConfigError naming the variable on bad input. */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const stack = oneOf<StackKind>(env, "PIPELINE_STACK", ["embedded", "real"]);
@@ -395,10 +437,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     query: {
       kind: oneOf(env, "QUERY_ENGINE", ["duckdb", "trino", "presto"] as const),
-      prestoUrl: str(env, "PRESTO_URL"),
       catalog: str(env, "PRESTO_CATALOG"),
       schema: str(env, "PRESTO_SCHEMA"),
-      user: str(env, "PRESTO_USER"),
+      ...queryAccess(env),
     },
     sink: {
       groupId: str(env, "SINK_GROUP"),

@@ -2,13 +2,17 @@
 # The real stack without Docker: Kafka, HDFS, Hive Metastore and Trino as plain JVM processes
 # on 127.0.0.1, with artifacts fetched from Maven Central.
 #
-#   npm run stack -- up     [service...]   fetch, start in dependency order, wait until ready (idempotent)
+#   npm run stack -- up     [--secure] [service...]   fetch, start in dependency order, wait until ready (idempotent)
 #   npm run stack -- down   [service...]   stop (SIGTERM, then SIGKILL after a grace period), reverse order
 #   npm run stack -- status [service...]   service, pid, ports, ready?
 #   npm run stack -- logs   <service> [-f] last lines of the service's log (-f follows)
 #   npm run stack -- fetch  [service...]   only download the artifacts (CI warms its cache with this)
 #   npm run stack -- pid    <service>      the pid of the running service (empty when stopped), for tests
+#   npm run stack -- env                   the client settings of this stack (KAFKA_*, PRESTO_*...), as VAR=value lines
 # Without service names a command applies to every service.
+# --secure (chosen at the first `up` of a STACK_HOME, then kept): Kafka SASL_SSL (SCRAM-SHA-512),
+# Trino HTTPS with passwords and read-only analysts; CA, certificates and passwords generated under
+# $STACK_HOME/secure (see secure.sh; bring your own by putting them there first).
 #
 # Where things live (both outside the repo):
 #   STACK_CACHE (default ~/.cache/game-events-stack)         downloads: <cache>/<service>/...
@@ -35,6 +39,8 @@ set -euo pipefail
 STACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
 source "$STACK_DIR/lib.sh"
+# shellcheck source=secure.sh
+source "$STACK_DIR/secure.sh"
 
 SERVICES=(postgres hdfs kafka metastore trino)
 
@@ -85,6 +91,16 @@ take_lock() {
 cmd_up() {
   local svc port started
   take_lock
+  if [ "${1:-}" = --secure ]; then
+    shift
+    if ! stack_secure && [ -f "$(stack_data_dir kafka)/data/meta.properties" ]; then
+      stack_die "this STACK_HOME ($STACK_HOME) already holds a plain stack: stop it (stack down) and start the secured one in a fresh STACK_HOME, or delete $STACK_HOME"
+    fi
+    stack_secure_init
+  elif stack_secure; then
+    stack_secure_init
+    stack_say "secured stack (chosen at this STACK_HOME's first 'up --secure'); clients: npm run -s stack -- env"
+  fi
   for svc in $(selected "$@"); do
     if stack_running "$svc"; then
       if "${svc}_ready" 2>/dev/null; then
@@ -141,9 +157,20 @@ cmd_logs() {
   if [ "${2:-}" = "-f" ]; then tail -n 100 -F "$log"; else tail -n "${LOG_LINES:-100}" "$log"; fi
 }
 
+# The settings a client of this stack needs, as VAR=value lines (`set -a; eval "$(npm run -s stack -- env)"`).
+cmd_env() {
+  if stack_secure; then
+    cat "$STACK_SECURE_DIR/client.env"
+  else
+    printf '%s\n' "KAFKA_BROKERS=$STACK_HOST:9092" "PRESTO_URL=http://$STACK_HOST:8080"
+  fi
+}
+
 command="${1:-}"
 [ $# -gt 0 ] && shift
-if [ "$command" = logs ]; then
+if [ "$command" = up ] && [ "${1:-}" = --secure ]; then
+  validate "${@:2}"
+elif [ "$command" = logs ]; then
   [ $# -ge 1 ] || stack_die "usage: stack.sh logs <service> [-f]"
   validate "$1"
 else
@@ -156,5 +183,6 @@ case "$command" in
   logs) cmd_logs "$@" ;;
   fetch) cmd_fetch "$@" ;;
   pid) [ $# -eq 1 ] || stack_die "usage: stack.sh pid <service>"; stack_pid "$1" || true ;;
-  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  env) cmd_env ;;
+  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

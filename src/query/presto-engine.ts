@@ -5,17 +5,22 @@
  */
 import { Client, type Column, type PrestoError } from "presto-client";
 import type { TableDef } from "../events";
-import { QueryError } from "../errors";
+import { ConfigError, QueryError } from "../errors";
+import type { Secret } from "../secret";
 import { literal, prestoAddColumn, trinoCreateSchema, trinoCreateTable, trinoSyncPartitions } from "./ddl";
 import type { QueryEngine, QueryResult } from "./engine";
 
 export interface PrestoEngineOptions {
   kind: "trino" | "presto";
-  /** Coordinator address, e.g. http://127.0.0.1:8080. */
+  /** Coordinator address, e.g. http://127.0.0.1:8080 or https://trino.example:8443. */
   url: string;
   catalog: string;
   schema: string;
   user: string;
+  /** Sent as HTTP basic authentication (https only). */
+  password?: Secret | null;
+  /** PEM CA(s) trusted for an https coordinator; default: Node's trusted CAs. */
+  ca?: string | null;
   /** Bound on one query, in seconds (the client kills the query past it). */
   timeoutSec?: number;
   /** How often the client polls a running query (ms). */
@@ -34,15 +39,33 @@ function toPlain(value: unknown, type: string): unknown {
   return value;
 }
 
-/** The message and retriability of a presto-client failure. */
+/** Node's TLS error codes for a certificate the client does not trust: retrying cannot help. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "ERR_TLS_CERT_ALTNAME_INVALID", "CERT_HAS_EXPIRED",
+]);
+
+/**
+ * The message and retriability of a presto-client failure. A refused login (401/403) and an
+ * untrusted certificate are final and say what to fix; no answer at all, a coordinator still
+ * starting and a 5xx are worth retrying. A rejected statement is not.
+ */
 function describe(error: PrestoError): { message: string; retriable: boolean } {
-  const failure = error as { message?: string; errorName?: string; error?: unknown; code?: number };
-  const network = failure.error instanceof Error ? failure.error : undefined;
+  const failure = error as { message?: string; errorName?: string; error?: unknown; code?: unknown };
+  const status = typeof failure.code === "number" ? failure.code : undefined;
+  const cause = failure.error instanceof Error ? (failure.error as NodeJS.ErrnoException) : undefined;
+  // presto-client prefixes the coordinator's answer to a refused first request with "execution error:".
+  const said = (failure.message ?? "unknown error").replace(/^execution error:?/, "").trim();
+  if (status === 401 || status === 403) {
+    return { message: `login refused (HTTP ${status}): ${said || "no reason given"}; check the user and password`, retriable: false };
+  }
+  if (cause?.code !== undefined && UNTRUSTED_CERTIFICATE.has(cause.code)) {
+    return { message: `the coordinator's TLS certificate is not trusted (${cause.message}): set PRESTO_CA_FILE to the CA that signed it`, retriable: false };
+  }
   const name = failure.errorName ? `${failure.errorName}: ` : "";
-  const message = `${name}${failure.message ?? "unknown error"}${network ? ` (${network.message})` : ""}`;
-  // No answer, or the coordinator still starting: worth retrying. A rejected statement is not.
-  const retriable = network !== undefined || failure.errorName === "SERVER_STARTING_UP" || (failure.code ?? 0) >= 500;
-  return { message, retriable };
+  const network = cause !== undefined && status === undefined;
+  const message = `${name}${said || "execution error"}${network ? ` (${cause.message})` : ""}`;
+  return { message, retriable: network || failure.errorName === "SERVER_STARTING_UP" || (status ?? 0) >= 500 };
 }
 
 export class PrestoEngine implements QueryEngine {
@@ -60,10 +83,15 @@ export class PrestoEngine implements QueryEngine {
     this.dialect = options.kind;
     this.where = { catalog: options.catalog, schema: options.schema };
     const url = new URL(options.url);
+    const https = url.protocol === "https:";
+    if (options.password && !https) throw new ConfigError(`a password for ${options.url} would cross the network in clear: use https`, "PRESTO_URL");
     this.client = new Client({
       host: url.hostname,
-      port: Number(url.port || 8080),
+      port: Number(url.port || (https ? 443 : 8080)),
       user: options.user,
+      // presto-client speaks https when given TLS options (passed to https.Agent).
+      ...(https ? { ssl: options.ca ? { ca: options.ca } : {} } : {}),
+      ...(options.password ? { basic_auth: { user: options.user, password: options.password.reveal() } } : {}),
       catalog: options.catalog,
       schema: options.schema,
       source: "game-events",

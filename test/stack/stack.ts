@@ -2,7 +2,7 @@
  * Helpers for the stack tier: bring the Docker-less stack up (or reuse a running one) through
  * scripts/stack/stack.sh, and the addresses its services listen on.
  */
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as os from "node:os";
@@ -36,6 +36,32 @@ export async function stack(...args: string[]): Promise<string> {
     const { stderr } = error as { stderr?: string };
     throw new Error(`stack.sh ${args.join(" ")} failed:\n${stderr ?? String(error)}`);
   }
+}
+
+let clientEnv: Record<string, string> | undefined;
+
+/**
+ * The client settings of the stack in STACK_HOME (`stack.sh env`): plain addresses, or on a
+ * secured stack (`up --secure`) its TLS and SASL settings and the password files' paths.
+ */
+export function stackEnv(): Record<string, string> {
+  clientEnv ??= Object.fromEntries(
+    execFileSync("bash", [STACK_SCRIPT, "env"], { encoding: "utf8" })
+      .split("\n")
+      .filter((line) => line.includes("="))
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
+  return clientEnv;
+}
+
+/** True when the stack in STACK_HOME was started with `up --secure`. */
+export function stackIsSecure(): boolean {
+  return stackEnv().KAFKA_SECURITY_PROTOCOL === "SASL_SSL";
+}
+
+/** Configuration of a client of the real stack: the environment, the stack's client settings, then `overrides`. */
+export function stackConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ ...process.env, ...stackEnv(), PIPELINE_STACK: "real", ...overrides });
 }
 
 const ensured = new Set<string>();

@@ -2,23 +2,34 @@
 # Trino 476 for the stack: HTTP on 127.0.0.1:8080, one catalog `hive` (Thrift metastore on 9083,
 # tables on hdfs://127.0.0.1:9000). 476 is the last Trino whose server tarball is on Maven Central;
 # it needs JDK 24+, so it runs on JDK 25 while the rest of the stack runs on 17.
-trino_ports="8080"
+# Secured stack: clients use HTTPS on 127.0.0.1:8443 with a password (users `sink` and `analyst`,
+# file-based access control: trino/rules.json); 8080 stays for Trino's own internal requests
+# (authenticated by a shared secret) and readiness; Trino refuses passwords and client
+# identities over plain HTTP once authentication is on.
+trino_ports="8080 8443"
 trino_timeout=420
 TRINO_VERSION=476
 
 trino_server_dir() { echo "$(stack_cache_dir trino)/server-$TRINO_VERSION"; }
 
-# Downloads and unpacks the 820 MB server tarball once, then keeps only the hive plugin: Trino loads
+# The plugins kept: the catalog's, and the password file authenticator of the secured stack.
+TRINO_PLUGINS=(hive password-authenticators)
+
+# Downloads and unpacks the 820 MB server tarball once, then keeps only TRINO_PLUGINS: Trino loads
 # every plugin at start-up, which takes minutes on 2 cores with all ~60 of them.
 trino_fetch() {
-  local dir tarball
+  local dir tarball plugin keep=()
   dir="$(trino_server_dir)"
-  [ -f "$dir/.pruned" ] && return 0
+  if [ -f "$dir/.pruned" ]; then
+    for plugin in "${TRINO_PLUGINS[@]}"; do [ -d "$dir/plugin/$plugin" ] || trino_add_plugin "$dir" "$plugin"; done
+    return 0
+  fi
   tarball="$(stack_fetch_artifact trino "io.trino:trino-server:$TRINO_VERSION:tar.gz")"
   stack_say "trino: unpacking $tarball"
   stack_extract "$tarball" "$dir"
-  # The plugins hard-link shared jars to each other; removing the others leaves hive's links intact.
-  find "$dir/plugin" -mindepth 1 -maxdepth 1 ! -name hive -exec rm -rf {} +
+  # The plugins hard-link shared jars to each other; removing the others leaves the kept ones' links intact.
+  for plugin in "${TRINO_PLUGINS[@]}"; do keep+=(! -name "$plugin"); done
+  find "$dir/plugin" -mindepth 1 -maxdepth 1 "${keep[@]}" -exec rm -rf {} +
   # Maven keeps its own copy in ~/.m2; the cache keeps only the unpacked server.
   rm -f "$tarball"
   touch "$dir/.pruned"
@@ -49,13 +60,51 @@ EOF
   echo "hive.config.resources=$files/core-site.xml" >>"$data/etc/catalog/hive.properties"
 }
 
+# Adds one plugin to a cache pruned before the plugin was kept. Its jars are hard links to lib/, so
+# lib/ is unpacked beside it (into a temporary folder) for tar to make the links, then dropped.
+trino_add_plugin() {
+  local dir="$1" plugin="$2" tarball tmp
+  tarball="$(stack_fetch_artifact trino "io.trino:trino-server:$TRINO_VERSION:tar.gz")"
+  stack_say "trino: adding plugin $plugin from $tarball"
+  tmp="$(mktemp -d "$(stack_cache_dir trino)/plugin.XXXXXX")"
+  tar -xzf "$tarball" -C "$tmp" --strip-components=1 --wildcards "*/lib/*" "*/plugin/$plugin/*" ||
+    { rm -rf "$tmp"; stack_die "trino: cannot unpack plugin $plugin"; }
+  mv "$tmp/plugin/$plugin" "$dir/plugin/$plugin"
+  rm -rf "$tmp"
+  rm -f "$tarball"
+}
+
+# The secured coordinator: HTTPS for clients, password file, file-based access control.
+trino_write_secure_etc() {
+  local data="$1" files="$2" sec="$STACK_SECURE_DIR"
+  cat >>"$data/etc/config.properties" <<EOF
+http-server.https.enabled=true
+http-server.https.port=8443
+http-server.https.keystore.path=$sec/server-keystore.pem
+http-server.authentication.type=PASSWORD
+internal-communication.shared-secret=$(stack_password trino-internal)
+password-authenticator.config-files=$data/etc/password-authenticator.properties
+access-control.config-files=$data/etc/access-control.properties
+EOF
+  printf '%s\n' "password-authenticator.name=file" "file.password-file=$data/etc/password.db" >"$data/etc/password-authenticator.properties"
+  printf '%s\n' "access-control.name=file" "security.config-file=$files/rules.json" >"$data/etc/access-control.properties"
+  # bcrypt entries (Trino's file authenticator accepts bcrypt and PBKDF2); htpasswd comes with ab.
+  stack_require_cmd htpasswd "install apache2-utils (it also provides ab) to write Trino's password file"
+  : >"$data/etc/password.db"
+  local user
+  for user in sink analyst; do
+    htpasswd -B -C 10 -i "$data/etc/password.db" "$user" <"$sec/passwords/trino-$user" 2>/dev/null ||
+      stack_die "trino: cannot write the password of $user"
+  done
+}
+
 trino_start() {
   local java data files server
   java="$(stack_java 25)"
   data="$(stack_data_dir trino)"
   files="$(stack_service_files trino)"
   server="$(trino_server_dir)"
-  trino_write_etc "$data" "$files" "$server"
+  (umask 077; trino_write_etc "$data" "$files" "$server"; if stack_secure; then trino_write_secure_etc "$data" "$files"; fi) || return 1
   local jvm_opts=()
   mapfile -t jvm_opts < <(grep -v -e '^#' -e '^$' "$files/jvm.config")
   # The server keeps its data (var/) in its working directory: Trino's launcher does the same cd.
