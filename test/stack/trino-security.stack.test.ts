@@ -47,10 +47,11 @@ describe("Trino on the secured stack", { skip: secure ? false : "the stack is no
     assert.deepEqual(result.rows, [{ total: 8 }]);
   });
 
-  it("refuses the analyst CREATE, INSERT, DROP and partition syncs", async () => {
+  it("refuses the analyst CREATE, INSERT, DELETE, DROP and partition syncs", async () => {
     const a = analyst();
     await refusal(a.query(`CREATE TABLE ${q.catalog}.${schema}.mine (x integer)`), /Access Denied: Cannot create table/);
     await refusal(a.query(`INSERT INTO ${table} VALUES ('eve', 100)`), /Access Denied: Cannot insert into table/);
+    await refusal(a.query(`DELETE FROM ${table}`), /Access Denied: Cannot delete from table/);
     await refusal(a.query(`DROP TABLE ${table}`), /Access Denied: Cannot drop table/);
     await refusal(a.query(`CALL ${q.catalog}.system.sync_partition_metadata('${schema}', 'scores', 'ADD')`), /Access Denied: Cannot execute procedure/);
     assert.deepEqual((await pipeline().query(`SELECT count(*) AS n FROM ${table}`)).rows, [{ n: 2 }]);
