@@ -11,6 +11,7 @@
 #                              trino-analyst, trino-internal (the secret Trino signs its internal requests with)
 #     client.env               the settings clients need (`stack.sh env` prints them)
 #     kcat.conf                kcat's settings for the pipeline user (`kcat -F`)
+#     kafka-client.properties  the same for Kafka's Java tools (`stack.sh kafka-tool ... --command-config`)
 #
 # Bring your own: put ca.pem, server.pem and server.key (unencrypted PKCS#8, SAN 127.0.0.1) and/or
 # passwords/<name> files there before the first `up --secure`; only missing files are generated.
@@ -84,6 +85,13 @@ sasl.mechanisms=SCRAM-SHA-512
 sasl.username=pipeline
 sasl.password=$(stack_password kafka-pipeline)
 ssl.ca.location=$dir/ca.pem
+EOF
+  (umask 077; cat >"$dir/kafka-client.properties") <<EOF
+security.protocol=SASL_SSL
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="pipeline" password="$(stack_password kafka-pipeline)";
+ssl.truststore.type=PEM
+ssl.truststore.location=$dir/ca.pem
 EOF
   chmod 600 "$dir/client.env"
 }

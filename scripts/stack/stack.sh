@@ -9,6 +9,9 @@
 #   npm run stack -- fetch  [service...]   only download the artifacts (CI warms its cache with this)
 #   npm run stack -- pid    <service>      the pid of the running service (empty when stopped), for tests
 #   npm run stack -- env                   the client settings of this stack (KAFKA_*, PRESTO_*...), as VAR=value lines
+#   npm run stack -- kafka-tool <class> [args...]   a Kafka Java tool from the stack's jars, e.g.
+#       org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server 127.0.0.1:9092 --topic events
+#       (secured stack: add --consumer.config / --command-config $STACK_HOME/secure/kafka-client.properties)
 # Without service names a command applies to every service.
 # --secure (chosen at the first `up` of a STACK_HOME, then kept): Kafka SASL_SSL (SCRAM-SHA-512),
 # Trino HTTPS with passwords and read-only analysts; CA, certificates and passwords generated under
@@ -168,7 +171,9 @@ cmd_env() {
 
 command="${1:-}"
 [ $# -gt 0 ] && shift
-if [ "$command" = up ] && [ "${1:-}" = --secure ]; then
+if [ "$command" = kafka-tool ]; then
+  :
+elif [ "$command" = up ] && [ "${1:-}" = --secure ]; then
   validate "${@:2}"
 elif [ "$command" = logs ]; then
   [ $# -ge 1 ] || stack_die "usage: stack.sh logs <service> [-f]"
@@ -184,5 +189,6 @@ case "$command" in
   fetch) cmd_fetch "$@" ;;
   pid) [ $# -eq 1 ] || stack_die "usage: stack.sh pid <service>"; stack_pid "$1" || true ;;
   env) cmd_env ;;
-  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  kafka-tool) [ $# -ge 1 ] || stack_die "usage: stack.sh kafka-tool <main-class> [args...]"; kafka_tool "$@" ;;
+  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -71,6 +71,13 @@ kafka_command() {
     -cp "$(stack_cache_dir kafka)/lib/*")
 }
 
+# Runs one of Kafka's Java tools (e.g. org.apache.kafka.tools.consumer.ConsoleConsumer) with the
+# stack's jars: a client independent of the project's, used by the stack tier and by hand.
+kafka_tool() {
+  "$(stack_java 17)" -Xmx256m -Djava.awt.headless=true -Dlog4j2.configurationFile="$(stack_service_files kafka)/tools-log4j2.properties" \
+    -cp "$(stack_cache_dir kafka)/lib/*" "$@"
+}
+
 kafka_start() {
   local dir id log
   dir="$(stack_data_dir kafka)"; log="$(stack_log_file kafka)"
