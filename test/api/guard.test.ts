@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startApi, type ApiServer } from "../../src/api";
+import { startApi, startApiOn, systemClock, type ApiServer } from "../../src/api";
 import type { Config } from "../../src/config";
-import { createLogger, type LogLine } from "../../src/logger";
+import { createLogger, silentLogger, type LogLine } from "../../src/logger";
+import { createTransport } from "../../src/transport";
 import { readLog, request, tempDataDir, testConfig } from "./helpers";
 
 const MOBILE = "mobile-0f3c9a7e5b1d24c8";
@@ -65,9 +66,13 @@ describe("game API with API keys", () => {
 describe("game API rate limits", () => {
   let config: Config;
   let api: ApiServer;
+  // The buckets read this clock: time moves only when a test moves it, however slow the machine.
+  let now = 1_000_000;
   before(async () => {
     config = testConfig(tempDataDir(), { API_KEYS: `mobile:${MOBILE},web:${WEB}`, API_KEY_RATE: "1", API_KEY_BURST: "3", API_PLAYER_RATE: "1", API_PLAYER_BURST: "2" });
-    api = await startApi(config, createLogger({ level: "silent" }));
+    const transport = await createTransport(config.transport, silentLogger);
+    const clock = { now: () => now, after: systemClock.after };
+    api = await startApiOn({ api: config.api, topic: config.transport.topic, transport, logger: silentLogger, ownsTransport: true, clock });
   });
   after(() => api.close());
 
@@ -93,7 +98,13 @@ describe("game API rate limits", () => {
     assert.equal(reply.status, 429);
     assert.match(reply.body.message ?? "", /API key/);
     assert.equal((await request(api.url, "/", as(WEB, "another-player"))).status, 200);
-    assert.ok(api.stats().rateLimited >= 3);
+    assert.equal(api.stats().rateLimited, 3);
+  });
+
+  it("lets a limited caller in again once Retry-After has passed", async () => {
+    assert.equal((await request(api.url, "/", as(MOBILE, "ratty"))).status, 429);
+    now += 1000;
+    assert.equal((await request(api.url, "/", as(MOBILE, "ratty"))).status, 200);
   });
 });
 

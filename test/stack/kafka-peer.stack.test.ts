@@ -28,7 +28,7 @@ describe("Kafka peer check", () => {
       await api.close();
     }
 
-    const lines = await kcatLines(topic);
+    const lines = await kcatLines(topic, sent.size);
     assert.equal(lines.length, sent.size);
     const seen = new Set<string>();
     for (const line of lines) {

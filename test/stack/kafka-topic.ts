@@ -5,17 +5,28 @@ import { promisify } from "node:util";
 import type { Logger } from "../../src/logger";
 import { KafkaTransport } from "../../src/transport/kafka/kafka-transport";
 import type { LogRecord } from "../../src/transport";
-import { KAFKA_BROKERS } from "./stack";
+import { KAFKA_BROKERS, stack, stackEnv, stackIsSecure } from "./stack";
 
 const run = promisify(execFile);
 
-/** Every message value of the topic as kcat prints it: one line per message, from the beginning to the end. */
-export async function kcatLines(topic: string): Promise<string[]> {
-  const { stdout } = await run("kcat", ["-C", "-b", KAFKA_BROKERS[0], "-t", topic, "-e", "-o", "beginning", "-q"], {
-    maxBuffer: 256 * 1024 * 1024,
-    timeout: 60_000,
-  });
+/**
+ * Every message value of the topic as an independent client prints it: one line per message, from
+ * the beginning to the end. kcat on a plain stack; on a secured one Kafka's own console consumer,
+ * because Debian's kcat (librdkafka 2.0.2) cannot log in with SCRAM to Kafka 4 (edenhill/kcat#462).
+ * That one stops after `expected` messages, or once none came for 20 s (its group join is slow on a busy machine).
+ */
+export async function kcatLines(topic: string, expected?: number): Promise<string[]> {
+  const enough = expected === undefined ? [] : ["--max-messages", String(expected)];
+  const stdout = stackIsSecure()
+    ? await stack("kafka-tool", "org.apache.kafka.tools.consumer.ConsoleConsumer", "--bootstrap-server", KAFKA_BROKERS[0], "--topic", topic,
+        "--from-beginning", "--timeout-ms", "20000", ...enough, "--consumer.config", secureClientProperties())
+    : (await run("kcat", ["-C", "-b", KAFKA_BROKERS[0], "-t", topic, "-e", "-o", "beginning", "-q"], { maxBuffer: 256 * 1024 * 1024, timeout: 60_000 })).stdout;
   return stdout.split("\n").filter((line) => line.length > 0);
+}
+
+/** The secured stack's client properties for Kafka's Java tools (beside its CA). */
+function secureClientProperties(): string {
+  return stackEnv().KAFKA_SSL_CA_FILE.replace(/ca\.pem$/, "kafka-client.properties");
 }
 
 /** Every record of the topic up to its current end offsets, read with the KafkaTransport. */

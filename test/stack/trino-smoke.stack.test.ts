@@ -7,7 +7,6 @@
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { Client, type Column } from "presto-client";
-import { loadConfig } from "../../src/config";
 import { PARTITION_COLUMN, tableByName, type GameEvent, type TableDef } from "../../src/events";
 import { trinoCreateTable, trinoSyncPartitions } from "../../src/query/ddl";
 import { referenceQueries } from "../../src/query/reference";
@@ -15,8 +14,9 @@ import { dtOf, parquetBytes, rowOf } from "../query/parquet-fixture";
 import { SCENARIO } from "../query/scenario";
 import { httpPut } from "../../src/storage/http-put";
 import { requireService } from "../storage/stack-gate";
+import { stackConfig } from "./stack";
 
-const config = loadConfig({ ...process.env, PIPELINE_STACK: "real" });
+const config = stackConfig();
 const { storage: s, query: q } = config;
 const schema = `smoke_${Date.now().toString(36)}`;
 const hdfsDir = `/tmp/trino-smoke/${schema}`;
@@ -79,14 +79,16 @@ const pairs = (rows: Row[], key: string, value: string) =>
 async function main() {
   const skip =
     (await requireService("WebHDFS", `${s.webhdfsUrl}/webhdfs/v1/?op=GETFILESTATUS&user.name=${s.hdfsUser}`)) ??
-    (await requireService("Trino", `${q.prestoUrl}/v1/info`));
+    (await requireService("Trino", `${q.prestoUrl}/v1/info`, q.ca));
   describe("Trino on the stack: HDFS, Hive Metastore and the reference's queries", () => {
     if (skip) {
       it("runs against the real stack", { skip }, () => undefined);
       return;
     }
     const url = new URL(q.prestoUrl);
-    const client = new Client({ host: url.hostname, port: Number(url.port), user: q.user, engine: q.kind === "presto" ? "presto" : "trino", catalog: q.catalog, schema });
+    // On the secured stack: HTTPS trusting the stack's CA, and the pipeline's login.
+    const login = q.password ? { ssl: { ca: q.ca ?? undefined }, basic_auth: { user: q.user, password: q.password.reveal() } } : {};
+    const client = new Client({ host: url.hostname, port: Number(url.port), user: q.user, engine: q.kind === "presto" ? "presto" : "trino", catalog: q.catalog, schema, ...login });
     const purchases = tableByName("purchases")!;
     const guilds = tableByName("guilds")!;
     const bought = SCENARIO.filter(purchases.accepts);
