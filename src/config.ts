@@ -53,6 +53,10 @@ export interface StateStoreConfig {
   sqlitePath: string;
   /** The PostgreSQL connection string (kind postgres). */
   postgresUrl: string;
+  /** Password of the URL's user, kept out of the URL (kind postgres). */
+  postgresPassword: Secret | null;
+  /** PEM CA(s) to verify the server with; set, the connection must use TLS. */
+  postgresCa: string | null;
   /** Most PostgreSQL connections one API process opens. */
   poolSize: number;
 }
@@ -200,6 +204,8 @@ export const SETTINGS: readonly Setting[] = [
   { variable: "API_STORE", default: "sqlite", meaning: "The API's state store (guild membership, idempotency keys, log position): `sqlite` (one API process) or `postgres` (replicas sharing one database)." },
   { variable: "API_STATE_PATH", default: "$DATA_DIR/api/state.db", meaning: "The SQLite state store's file (API_STORE=sqlite)." },
   { variable: "API_DATABASE_URL", default: "postgres://game@127.0.0.1:5432/game", meaning: "The PostgreSQL state store (API_STORE=postgres); every replica names the same database." },
+  { variable: "API_DATABASE_PASSWORD", default: "", meaning: "Secret. Password of API_DATABASE_URL's user (kept out of the URL). `API_DATABASE_PASSWORD_FILE` reads it from a file." },
+  { variable: "API_DATABASE_CA_FILE", default: "", meaning: "PEM file of the CA(s) that signed PostgreSQL's certificate; when set, the connection must use TLS and verify it." },
   { variable: "API_DB_POOL", default: "20", meaning: "Most PostgreSQL connections per API process: a guild action or keyed request holds one while its event is logged." },
   { variable: "IDEMPOTENCY_WINDOW_MS", default: "600000", meaning: "How long a request retried with the same Idempotency-Key gets its original answer and logs nothing (10 min)." },
   { variable: "API_CRASH_BEFORE_STORE", default: "0", meaning: "Tests only: the API kills itself (SIGKILL) once the Nth guild or keyed request's event is in the log, before its state is written (0: never)." },
@@ -412,6 +418,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
         kind: oneOf(env, "API_STORE", ["sqlite", "postgres"] as const),
         sqlitePath: path.resolve(cwd, str(env, "API_STATE_PATH")),
         postgresUrl: str(env, "API_DATABASE_URL"),
+        postgresPassword: readSecret(env, "API_DATABASE_PASSWORD"),
+        postgresCa: pemFile(env, "API_DATABASE_CA_FILE"),
         poolSize: int(env, "API_DB_POOL", { min: 1 }),
       },
       idempotencyWindowMs: int(env, "IDEMPOTENCY_WINDOW_MS", { min: 1 }),

@@ -8,7 +8,8 @@
 #     server.pem server.key    the certificate of Kafka and Trino (SAN 127.0.0.1, localhost), signed by the CA
 #     server-keystore.pem      server.key + server.pem, the PEM keystore Kafka and Trino read
 #     passwords/<name>         one file per password (mode 600): kafka-admin, kafka-pipeline, trino-sink,
-#                              trino-analyst, trino-internal (the secret Trino signs its internal requests with)
+#                              trino-analyst, trino-internal (the secret Trino signs its internal requests with),
+#                              postgres-game (the API's state store)
 #     client.env               the settings clients need (`stack.sh env` prints them)
 #     kcat.conf                kcat's settings for the pipeline user (`kcat -F`)
 #     kafka-client.properties  the same for Kafka's Java tools (`stack.sh kafka-tool ... --command-config`)
@@ -19,7 +20,7 @@
 # Trino `sink` (creates tables, syncs partitions) and `analyst` (reads only).
 
 STACK_SECURE_DIR="$STACK_HOME/secure"
-STACK_PASSWORDS=(kafka-admin kafka-pipeline trino-sink trino-analyst trino-internal)
+STACK_PASSWORDS=(kafka-admin kafka-pipeline trino-sink trino-analyst trino-internal postgres-game)
 
 # True when this STACK_HOME runs secured (chosen once, by the first `up --secure`).
 stack_secure() { [ -f "$STACK_SECURE_DIR/enabled" ]; }
@@ -78,6 +79,8 @@ PRESTO_USER=sink
 PRESTO_PASSWORD_FILE=$dir/passwords/trino-sink
 ANALYST_USER=analyst
 ANALYST_PASSWORD_FILE=$dir/passwords/trino-analyst
+API_DATABASE_PASSWORD_FILE=$dir/passwords/postgres-game
+API_DATABASE_CA_FILE=$dir/ca.pem
 EOF
   (umask 077; cat >"$dir/kcat.conf") <<EOF
 security.protocol=SASL_SSL

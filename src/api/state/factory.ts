@@ -6,6 +6,6 @@ import { SqliteStateStore } from "./sqlite-state-store";
 import type { StateStore } from "./state-store";
 
 export async function openStateStore(config: StateStoreConfig, logger: Logger): Promise<StateStore> {
-  if (config.kind === "postgres") return PostgresStateStore.open({ url: config.postgresUrl, poolSize: config.poolSize, logger });
+  if (config.kind === "postgres") return PostgresStateStore.open({ url: config.postgresUrl, password: config.postgresPassword, ca: config.postgresCa, poolSize: config.poolSize, logger });
   return new SqliteStateStore(config.sqlitePath);
 }

@@ -7,6 +7,7 @@
  * same names are queued first (LocalLocks), so waiting requests do not hold pool connections.
  */
 import { Pool, type PoolClient } from "pg";
+import type { Secret } from "../../secret";
 import { StateStoreError } from "../../errors";
 import type { Logger } from "../../logger";
 import type { Offsets } from "../../transport";
@@ -47,9 +48,25 @@ const SQL = {
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/database */
   url: string;
+  /** The user's password (kept out of the URL, so it never shows where the URL does). */
+  password?: Secret | null;
+  /** PEM CA(s): when given, only a TLS connection to a server they vouch for is accepted. */
+  ca?: string | null;
   /** Most connections this process opens (each request with a guild action or a key holds one while its event is logged). */
   poolSize: number;
   logger: Logger;
+}
+
+/**
+ * The connection string pg is given: the configured URL with the password filled in. pg lets a
+ * connection string's fields override its `password` option, so the password has to go in here;
+ * the URL kept for messages stays the configured one, without it.
+ */
+function withPassword(url: string, password: Secret | null | undefined): string {
+  if (!password) return url;
+  const parsed = new URL(url);
+  parsed.password = encodeURIComponent(password.reveal());
+  return parsed.toString();
 }
 
 export class PostgresStateStore implements StateStore {
@@ -60,7 +77,12 @@ export class PostgresStateStore implements StateStore {
 
   /** Connects, creates the tables if needed, and returns the store. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStateStore> {
-    const pool = new Pool({ connectionString: options.url, max: options.poolSize, connectionTimeoutMillis: 5000 });
+    const pool = new Pool({
+      connectionString: withPassword(options.url, options.password),
+      max: options.poolSize,
+      connectionTimeoutMillis: 5000,
+      ...(options.ca ? { ssl: { ca: options.ca, rejectUnauthorized: true } } : {}),
+    });
     // An idle connection that breaks (server restart) is reported here, not thrown at the process.
     pool.on("error", (error) => options.logger.warn("state store connection lost", { error: error.message }));
     const store = new PostgresStateStore(pool);
