@@ -1,12 +1,22 @@
 /** Fresh databases on the stack's PostgreSQL, one per test, so tests never see each other's rows. */
 import { randomUUID } from "node:crypto";
 import { Client } from "pg";
-import { POSTGRES_URL } from "../../stack/stack";
+import type { Secret } from "../../../src/secret";
+import { POSTGRES_URL, stackConfig } from "../../stack/stack";
+
+/** The stack's PostgreSQL login: none on a plain stack; the game user's password and TLS on a secured one. */
+export function postgresLogin(): { password: Secret | null; ca: string | null } {
+  const store = stackConfig({ API_STORE: "postgres" }).api.store;
+  return { password: store.postgresPassword, ca: store.postgresCa };
+}
 
 /** Creates an empty database and returns its URL. */
 export async function freshDatabase(prefix = "test"): Promise<string> {
   const name = `${prefix}_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
-  const admin = new Client({ connectionString: POSTGRES_URL });
+  const { password, ca } = postgresLogin();
+  const url = new URL(POSTGRES_URL);
+  if (password) url.password = encodeURIComponent(password.reveal());
+  const admin = new Client({ connectionString: url.toString(), ...(ca ? { ssl: { ca } } : {}) });
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE ${name}`);

@@ -4,21 +4,21 @@ import { PostgresStateStore, playerLock } from "../../../src/api/state";
 import { silentLogger } from "../../../src/logger";
 import { ensureStack } from "../../stack/stack";
 import { stateStoreContract } from "./contract";
-import { freshDatabase } from "./postgres-db";
+import { freshDatabase, postgresLogin } from "./postgres-db";
 
 stateStoreContract("PostgreSQL", {
   skip: async () => {
     await ensureStack(["postgres"]);
     return undefined;
   },
-  open: async () => PostgresStateStore.open({ url: await freshDatabase(), poolSize: 4, logger: silentLogger }),
+  open: async () => PostgresStateStore.open({ url: await freshDatabase(), poolSize: 4, logger: silentLogger, ...postgresLogin() }),
 });
 
 describe("PostgreSQL state store across replicas", () => {
   it("serialises one player's decisions across two stores on one database", async () => {
     await ensureStack(["postgres"]);
     const url = await freshDatabase();
-    const replicas = [await PostgresStateStore.open({ url, poolSize: 2, logger: silentLogger }), await PostgresStateStore.open({ url, poolSize: 2, logger: silentLogger })];
+    const replicas = [await PostgresStateStore.open({ url, poolSize: 2, logger: silentLogger, ...postgresLogin() }), await PostgresStateStore.open({ url, poolSize: 2, logger: silentLogger, ...postgresLogin() })];
     try {
       const decisions: boolean[] = [];
       await Promise.all(
