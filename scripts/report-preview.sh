@@ -5,15 +5,15 @@
 #   bash scripts/report-preview.sh [path/to/proj3_writeup.md] [out-dir]
 #
 # Writes <out-dir>/proj3_writeup.html and one PNG per chart (shot-NN.png): a 1200x1300 page
-# holding the chart and the text and table just before it. Needs Debian's chromium and Jupyter's nbconvert (its markdown
-# renderer). Default out-dir: a new temp folder (printed).
+# holding the chart and the text and table just before it. Needs Debian's chromium and nbconvert (its markdown
+# renderer) from .jupyter/venv (bash scripts/setup-jupyter.sh). Default out-dir: a new temp folder (printed).
 set -euo pipefail
 md=$(realpath "${1:-proj3_writeup.md}")
 out=$(realpath -m "${2:-$(mktemp -d)}")
 mkdir -p "$out"
 html="$out/proj3_writeup.html"
 
-/usr/bin/python3 - "$md" "$out" <<'PY'
+"$(dirname "$0")/../.jupyter/venv/bin/python" - "$md" "$out" <<'PY'
 import re, sys, pathlib
 from nbconvert.filters.markdown import markdown2html_mistune
 md_path, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run report: executes the notebooks headlessly (nbconvert + the tslab kernel) and writes
+# npm run report: executes the notebooks headlessly (nbconvert + the tslab kernel, from .jupyter/venv) and writes
 # proj3_writeup.md with its images in proj3_writeup_files/ beside it.
 #
 #   npm run report                          embedded default (no servers)
@@ -19,18 +19,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-if [ ! -f dist/src/report/notebook.js ]; then
+if [ ! -f dist/src/notebook/index.js ]; then
   echo "report: dist/ is missing; run 'npm run report' (it builds first) or 'npm run build'" >&2
   exit 1
 fi
-bash scripts/setup-jupyter.sh --local >/dev/null
-export JUPYTER_PATH="$root/.jupyter/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
-jupyter=$(command -v jupyter-nbconvert || true)
-[ -x /usr/bin/jupyter-nbconvert ] && jupyter=/usr/bin/jupyter-nbconvert
-if [ -z "$jupyter" ]; then
-  echo "report: jupyter-nbconvert not found; run bash scripts/setup-jupyter.sh" >&2
-  exit 1
-fi
+bash scripts/setup-jupyter.sh >/dev/null
+# The checkout's own Jupyter and tslab kernel first (scripts/setup-jupyter.sh explains why).
+export JUPYTER_PATH="$root/.jupyter/venv/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
+jupyter="$root/.jupyter/venv/bin/jupyter-nbconvert"
 
 # 1. A fresh local state for this run.
 data_dir=$(realpath -m "${REPORT_DATA_DIR:-$root/data/report}")

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the compiled tests with node's test runner.
-//   fast:  dist/test/**/*.test.js        (no servers; the embedded default)
-//   stack: dist/test/**/*.stack.test.js  (real Kafka, HDFS, Hive Metastore, Trino)
+//   fast:    dist/test/**/*.test.js          (no servers; the embedded default)
+//   stack:   dist/test/**/*.stack.test.js    (real Kafka, HDFS, Hive Metastore, Trino)
+//   browser: dist/test/**/*.browser.test.js  (JupyterLab in headless Chromium)
 // Extra arguments are passed through (e.g. a file filter: node scripts/run-tests.js fast sink).
 const fs = require("node:fs");
 const path = require("node:path");
@@ -19,9 +20,9 @@ function walk(dir) {
   });
 }
 
-const isStack = (f) => f.endsWith(".stack.test.js");
+const tierOf = (f) => (f.endsWith(".stack.test.js") ? "stack" : f.endsWith(".browser.test.js") ? "browser" : "fast");
 const files = walk(root)
-  .filter((f) => f.endsWith(".test.js") && (tier === "stack" ? isStack(f) : !isStack(f)))
+  .filter((f) => f.endsWith(".test.js") && tierOf(f) === tier)
   .filter((f) => filters.every((needle) => f.includes(needle)))
   .sort();
 if (files.length === 0) {

@@ -1,48 +1,21 @@
 #!/usr/bin/env bash
-# Installs Jupyter (Debian packages) and registers the tslab (TypeScript) kernel. Idempotent.
+# Installs JupyterLab 4 and nbconvert (pinned, from PyPI) into the checkout-local virtual
+# environment .jupyter/venv and registers the tslab (TypeScript) kernel in it. Idempotent: a
+# second run only checks. Used by `npm run lab`, `npm run report` and .ci/run.
 #
-#   bash scripts/setup-jupyter.sh            # Debian packages + kernel for this checkout + global kernel
-#   bash scripts/setup-jupyter.sh --local    # only the checkout-local kernel (what npm run report uses)
+#   bash scripts/setup-jupyter.sh
 #
-# Two kernel registrations, both named "tslab", both starting THIS checkout's node_modules/.bin/tslab:
-#  - checkout-local, under .jupyter/ (gitignored): scripts/report.sh puts it first on JUPYTER_PATH,
-#    so several checkouts on one machine never run each other's kernel;
-#  - global (Jupyter's default kernel folder), so plain `jupyter notebook notebooks/` finds it.
-# Trap: the `python3` first on PATH (pyenv, conda) may not be the Python that has Jupyter;
-# tslab writes its kernel spec with the Python given by --python, so we pick the one that
-# imports jupyter_client (Debian's /usr/bin/python3 first).
+# Why a virtual environment: Debian's Jupyter is Notebook 6.4 and nbconvert 6.5, and JupyterLab 4
+# is only on PyPI; installing it into the system Python would fight Debian's packages. The kernel
+# is registered inside the environment (its share/jupyter/kernels), so only this checkout's Jupyter
+# sees it and several checkouts on one machine never start each other's kernel.
+# Versions: scripts/jupyter/requirements.txt (what we ask for), constraints.txt (everything pinned).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-local_only=0
-[ "${1:-}" = "--local" ] && local_only=1
-
-packages="jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-notebook jupyter-client fonts-dejavu-core"
-missing=()
-for pkg in $packages; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$local_only" = 1 ] && command -v jupyter-nbconvert >/dev/null 2>&1; then
-    : # Jupyter from elsewhere (pip): use it as it is
-  else
-    echo "setup-jupyter: installing Debian packages: ${missing[*]}"
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
-fi
-
-python=""
-for candidate in /usr/bin/python3 "$(command -v python3 || true)"; do
-  if [ -n "$candidate" ] && "$candidate" -c "import jupyter_client, nbclient, ipykernel" >/dev/null 2>&1; then
-    python=$candidate; break
-  fi
-done
-if [ -z "$python" ]; then
-  echo "setup-jupyter: no Python with jupyter_client, nbclient and ipykernel found" >&2
-  exit 1
-fi
+venv="$root/.jupyter/venv"
+requirements="$root/scripts/jupyter/requirements.txt"
+constraints="$root/scripts/jupyter/constraints.txt"
 
 tslab="$root/node_modules/.bin/tslab"
 if [ ! -x "$tslab" ]; then
@@ -50,11 +23,38 @@ if [ ! -x "$tslab" ]; then
   exit 1
 fi
 
-kernel_json="$root/.jupyter/share/jupyter/kernels/tslab/kernel.json"
+# 1. A Python that can make a virtual environment (Debian's needs python3-venv for ensurepip).
+can_venv() { "$1" -c "import venv, ensurepip" >/dev/null 2>&1; }
+python=""
+for candidate in /usr/bin/python3 "$(command -v python3 || true)"; do
+  if [ -n "$candidate" ] && can_venv "$candidate"; then python=$candidate; break; fi
+done
+if [ -z "$python" ]; then
+  echo "setup-jupyter: installing Debian's python3-venv"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends python3-venv >/dev/null
+  python=/usr/bin/python3
+fi
+
+# 2. The environment, recreated when its Python is gone (e.g. a pyenv version removed).
+if ! "$venv/bin/python" -c "import sys" >/dev/null 2>&1; then
+  rm -rf "$venv"
+  "$python" -m venv "$venv"
+fi
+
+# 3. The pinned packages, installed again only when the pins change.
+stamp="$venv/.requirements.sha256"
+want=$(cat "$requirements" "$constraints" | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "setup-jupyter: installing JupyterLab into .jupyter/venv (pip, ~1 min)"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" -c "$constraints"
+  echo "$want" > "$stamp"
+fi
+
+# 4. The tslab kernel, inside the environment, starting THIS checkout's tslab.
+kernel_json="$venv/share/jupyter/kernels/tslab/kernel.json"
 if ! grep -qF "\"$tslab\"" "$kernel_json" 2>/dev/null; then
-  "$tslab" install --python="$python" --binary="$tslab" --prefix="$root/.jupyter" >/dev/null
+  "$tslab" install --python="$venv/bin/python" --binary="$tslab" --prefix="$venv" >/dev/null
 fi
-if [ "$local_only" = 0 ]; then
-  "$tslab" install --python="$python" --binary="$tslab" >/dev/null
-fi
-echo "setup-jupyter: tslab kernel registered (python: $python, kernel: $tslab)"
+echo "setup-jupyter: JupyterLab $("$venv/bin/jupyter-lab" --version) and the tslab kernel are in .jupyter/venv"

@@ -7,13 +7,9 @@
 import { randomUUID } from "node:crypto";
 import { loadConfig, type Config } from "../config";
 import { createLogger, type Logger } from "../logger";
-import { startApi } from "../api/server";
-import { loadCatalog } from "../api/catalog";
-import { runLoad, formatSummary, type TruthFile } from "../load";
-import { createQueryEngine, type QueryEngine } from "../query";
-import { runSink, type SinkSummary } from "../sink";
-import { createStorage } from "../storage";
-import { createTransport } from "../transport";
+import { formatSummary, type TruthFile } from "../load";
+import { countRows, describeStack, landBatch, openStack, sendLoad, startLocalApi } from "../pipeline";
+import type { QueryEngine } from "../query";
 import { runCli, UsageError } from "./cli";
 
 interface Args {
@@ -49,16 +45,6 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-/** Counts each table's rows that belong to this run's players. */
-async function countRun(engine: QueryEngine, tag: string): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const table of ["events", "sword_purchases", "purchases", "guilds"]) {
-    const result = await engine.query(`SELECT count(*) AS n FROM ${table} WHERE player_id LIKE '%-${tag}'`);
-    counts[table] = Number(result.rows[0]?.n ?? 0);
-  }
-  return counts;
-}
-
 async function topSpenders(engine: QueryEngine, tag: string) {
   const result = await engine.query(
     `SELECT host, count(*) AS purchases, sum(cost) AS spent FROM purchases WHERE player_id LIKE '%-${tag}' GROUP BY host ORDER BY spent DESC, host LIMIT 5`,
@@ -69,28 +55,26 @@ async function topSpenders(engine: QueryEngine, tag: string) {
 async function run(config: Config, args: Args, logger: Logger): Promise<number> {
   const tag = randomUUID().slice(0, 8);
   const out = (line = "") => process.stdout.write(line + "\n");
-  out(`stack: ${config.stack} (log: ${config.transport.kind}, storage: ${config.storage.kind} ${config.storage.warehouse}, SQL: ${config.query.kind})`);
+  out(`stack: ${config.stack}`);
+  for (const { part, where } of describeStack(config)) out(`   ${part}: ${where}`);
 
   // 1. The API, on a free local port so `npm start` never collides with a running `npm run api`.
-  const api = await startApi({ ...config, api: { ...config.api, port: 0, host: "127.0.0.1" } }, logger);
+  const api = await startLocalApi(config, logger);
   out(`1. game API listening on ${api.url}`);
 
   // 2. A burst of simulated players.
   let truth: TruthFile;
   try {
-    const catalog = loadCatalog(config.api.catalogFile, config.api.maxNameLength);
     let last = 0;
-    const load = await runLoad({
-      url: api.url, catalog, scenario: "players", players: args.players, requests: args.requests, seed: args.seed, playerTag: tag,
-      apiKey: config.load.apiKey,
-      logger: logger.child("load"),
+    const load = await sendLoad(config, api.url, {
+      scenario: "players", players: args.players, requests: args.requests, seed: args.seed, playerTag: tag,
       onProgress: (p) => {
         if (Date.now() - last > 2000) {
           last = Date.now();
           logger.info("load progress", { ...p });
         }
       },
-    });
+    }, logger);
     truth = load.truth;
     out(`2. sent ${truth.run.sent} requests from ${args.players} players (run tag ${tag})`);
     for (const line of formatSummary(load.summary)) out("   " + line);
@@ -99,15 +83,14 @@ async function run(config: Config, args: Args, logger: Logger): Promise<number> 
   }
 
   // 3. Land everything with the sink, batch mode.
-  const transport = await createTransport(config.transport, logger);
-  const storage = createStorage(config.storage);
-  const engine = await createQueryEngine(config.query, storage);
+  const stack = await openStack(config, logger);
+  const { engine } = stack;
   try {
-    const summary: SinkSummary = await runSink({ config, transport, storage, engine, logger: logger.child("sink"), mode: "batch" });
+    const summary = await landBatch(stack, logger);
     out(`3. sink landed ${summary.records} records (${summary.deadLetters} dead letters) in ${summary.filesWritten} files, ${(summary.bytesWritten / 1024).toFixed(0)} KiB, ${summary.seconds.toFixed(1)} s`);
 
     // 4. Check with SQL.
-    const counts = await countRun(engine, tag);
+    const counts = await countRows(engine, { playerTag: tag });
     let ok = true;
     out("4. rows of this run per table (SQL) vs the simulator's ground truth:");
     for (const [table, n] of Object.entries(counts)) {
@@ -122,8 +105,7 @@ async function run(config: Config, args: Args, logger: Logger): Promise<number> 
     out(`next: query the tables (${config.query.kind}), open the notebooks (npm run report), or run the API alone (npm run api)`);
     return ok ? 0 : 1;
   } finally {
-    await engine.close();
-    await transport.close();
+    await stack.close();
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import type { RunRecord } from "../report/run-record";
+import type { RunRecord } from "../pipeline";
 import { assembleWriteup } from "../report/writeup";
 
 function main(): void {

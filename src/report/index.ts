@@ -1,10 +1,3 @@
-/** The report stage: analysis queries, Danfo frames, chart specs and rendering, markdown tables, truth checks. */
-export * as analysis from "./analysis";
-export { analysisSql, chooseTimeUnit, fillSql, queriesDir } from "./sql";
-export type { TimeUnit } from "./sql";
-export { markdownTable, formatCell, percent } from "./markdown";
-export type { TableOptions } from "./markdown";
-export { toDataFrame, fromDataFrame, loadDanfo } from "./frame";
-export { checkAgainstTruth, assertChecks, describeCounts } from "./truth";
-export type { Answers, Check, TruthFacts } from "./truth";
+/** The write-up: proj3_writeup.md assembled from the notebooks nbconvert exported. */
+export { assembleWriteup, writeupHeader } from "./writeup";
 export { ReportError } from "./errors";

@@ -2,7 +2,7 @@
  * Assembles proj3_writeup.md: a header saying which stack and data produced it, then the
  * notebooks as nbconvert exported them (their images already in proj3_writeup_files/).
  */
-import type { RunRecord } from "./run-record";
+import type { RunRecord } from "../pipeline";
 
 const STACK_NAMES: Record<string, string> = {
   real: "the real stack (Kafka, HDFS with WebHDFS, Hive Metastore, Trino)",

@@ -5,3 +5,6 @@ export type { RoutedRecord, Row } from "./route";
 export { fileName, parseFileName, committedPath, partitionDir } from "./naming";
 export type { OffsetRange } from "./naming";
 export { SinkMetrics } from "./metrics";
+export { listCommitted } from "./committed-files";
+export type { CommittedFile } from "./recovery-plan";
+export { readRanges } from "./read-range";

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { buildEvent, TABLES, type GameEvent } from "../../src/events";
 import type { QueryEngine, QueryResult } from "../../src/query/engine";
-import type { TruthFacts } from "../../src/report/truth";
+import type { TruthFacts } from "../../src/pipeline";
 import { prng } from "../helpers/prng";
 
 const SWORDS: Record<string, number> = { sabre: 6, katana: 10, master_sword: 77, wood_sword: 1 };

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { RunRecord } from "../../src/report/run-record";
+import type { RunRecord } from "../../src/pipeline";
 import { assembleWriteup, writeupHeader } from "../../src/report/writeup";
 
 const run: RunRecord = {
