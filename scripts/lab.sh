@@ -10,15 +10,9 @@
 # paths from the checkout). Run 01-pipeline.ipynb first: 02-analysis.ipynb reads the run it records.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
-if [ ! -f dist/src/notebook/index.js ]; then
-  echo "lab: dist/ is missing; run 'npm run lab' (it builds first) or 'npm run build'" >&2
-  exit 1
-fi
-bash scripts/setup-jupyter.sh
-export JUPYTER_PATH="$root/.jupyter/venv/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
+source scripts/jupyter/env.sh lab
 lab_root=$(realpath "${LAB_ROOT:-notebooks}")
 args=(--ServerApp.root_dir="$lab_root")
 # Jupyter refuses to run as root unless told; CI and these machines run as root.
 [ "$(id -u)" -eq 0 ] && args+=(--allow-root)
-exec "$root/.jupyter/venv/bin/jupyter-lab" "${args[@]}" "$@"
+exec "$jupyter_bin/jupyter-lab" "${args[@]}" "$@"

@@ -19,14 +19,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-if [ ! -f dist/src/notebook/index.js ]; then
-  echo "report: dist/ is missing; run 'npm run report' (it builds first) or 'npm run build'" >&2
-  exit 1
-fi
-bash scripts/setup-jupyter.sh >/dev/null
-# The checkout's own Jupyter and tslab kernel first (scripts/setup-jupyter.sh explains why).
-export JUPYTER_PATH="$root/.jupyter/venv/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
-jupyter="$root/.jupyter/venv/bin/jupyter-nbconvert"
+source scripts/jupyter/env.sh report
+jupyter="$jupyter_bin/jupyter-nbconvert"
 
 # 1. A fresh local state for this run.
 data_dir=$(realpath -m "${REPORT_DATA_DIR:-$root/data/report}")

@@ -34,13 +34,17 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-/** Connects to the tables of the recorded run (registering them with the engine if needed). */
+/**
+ * Connects to the tables of the recorded run. DuckDB's views live in its connection, so they are
+ * made here; on Trino the pipeline's sink registered the tables and their partitions in the
+ * metastore, and the analysis only reads (on a secured stack it may not create anything).
+ */
 export async function connect(config: Config = notebookConfig()): Promise<Connection> {
   const run = readRunRecord(config.dataDir);
   const storage = createStorage(config.storage);
   const engine = await createQueryEngine(config.query, storage);
   try {
-    await registerTables(engine, storage);
+    if (!engine.registersPartitions) await registerTables(engine, storage);
   } catch (error) {
     await engine.close();
     throw error;

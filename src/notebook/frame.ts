@@ -49,7 +49,7 @@ export function toFrame(result: QueryResult): DataFrame {
  * index (describe(), a group-by) comes first, under `indexAs` (default "index").
  */
 export function rows(frame: DataFrame | Series, indexAs = "index"): Record<string, unknown>[] {
-  const df = toDataFrameLike(frame);
+  const df = asFrame(frame);
   const names = df.columns as string[];
   const index = df.index as unknown[];
   const labelled = index.some((label, i) => label !== i);
@@ -70,7 +70,7 @@ export function isFrame(x: unknown): x is DataFrame | Series {
 }
 
 /** A Series as a one-column frame (named after the series); a frame as it is. */
-export function toDataFrameLike(x: DataFrame | Series): DataFrame {
+export function asFrame(x: DataFrame | Series): DataFrame {
   const dfd = loadDanfo();
   if ((x as { ndim: number }).ndim === 1) {
     const name = (x.columns as string[])[0] ?? "value";

@@ -4,27 +4,32 @@
  */
 import { SqlFile } from "./connect";
 import { chartBundle, isChartSpec, type ChartSpec } from "./chart";
-import { isFrame, rows, toDataFrameLike, type DataFrame, type Series } from "./frame";
+import { asFrame, isFrame, rows, type DataFrame, type Series } from "./frame";
 import { markdownTable, type TableOptions } from "./markdown";
 import { publish } from "./publish";
 
 export type ShowOptions = TableOptions;
 
+/** Right-aligned and formatted as numbers: columns whose values are all numbers (or empty). */
+const numericColumn = (data: readonly Record<string, unknown>[], name: string) =>
+  data.some((r) => typeof r[name] === "number") && data.every((r) => r[name] === null || r[name] === undefined || typeof r[name] === "number");
+
+function table(names: readonly string[], data: readonly Record<string, unknown>[], options: ShowOptions): string {
+  const columns = names.map((name) => ({ name, numeric: numericColumn(data, name) }));
+  return markdownTable(columns, data, { ...options, more: (total) => `to see them all, \`show(…, { rows: ${total} })\`, or run the cell's query in any SQL client` });
+}
+
 /** A frame as a markdown table (a labelled index, as describe() gives, as the first column). */
 export function frameMarkdown(frame: DataFrame | Series, options: ShowOptions = {}): string {
-  const df = toDataFrameLike(frame);
-  const dtypes = df.dtypes as string[];
-  const columns = (df.columns as string[]).map((name, i) => ({ name, numeric: dtypes[i] === "int32" || dtypes[i] === "float32" }));
+  const df = asFrame(frame);
   const data = rows(df, "");
-  if (data.length > 0 && "" in data[0]) columns.unshift({ name: "", numeric: false });
-  return markdownTable(columns, data, { ...options, more: (total) => `pass \`{ rows: ${total} }\` to \`show\` to see them all` });
+  const names = df.columns as string[];
+  return table(data.length > 0 && "" in data[0] ? ["", ...names] : names, data, options);
 }
 
 /** Plain objects as a markdown table, columns in the order of the first object's keys. */
 export function objectsMarkdown(objects: readonly Record<string, unknown>[], options: ShowOptions = {}): string {
-  const names = [...new Set(objects.flatMap((o) => Object.keys(o)))];
-  const columns = names.map((name) => ({ name, numeric: objects.every((o) => o[name] === null || o[name] === undefined || typeof o[name] === "number") }));
-  return markdownTable(columns, objects, { ...options, more: (total) => `pass \`{ rows: ${total} }\` to \`show\` to see them all` });
+  return table([...new Set(objects.flatMap((o) => Object.keys(o)))], objects, options);
 }
 
 /**

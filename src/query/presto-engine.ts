@@ -128,9 +128,23 @@ export class PrestoEngine implements QueryEngine {
     });
   }
 
+  /**
+   * CREATE SCHEMA IF NOT EXISTS, asked again once after a metastore error: on a loaded machine the
+   * metastore can apply a create that Trino's metastore client timed out on and retried, and the
+   * retry then fails on the duplicate key ("UNIQUEDATABASE"); asked again, IF NOT EXISTS sees it.
+   */
+  private async createSchema(): Promise<void> {
+    try {
+      await this.query(trinoCreateSchema(this.where));
+    } catch (error) {
+      if (!(error instanceof QueryError) || !error.message.includes("HIVE_METASTORE_ERROR")) throw error;
+      await this.query(trinoCreateSchema(this.where));
+    }
+  }
+
   async registerTable(table: TableDef, location: string): Promise<void> {
     if (!this.schemaReady) {
-      await this.query(trinoCreateSchema(this.where));
+      await this.createSchema();
       this.schemaReady = true;
     }
     await this.query(trinoCreateTable(table, location, this.where, this.dialect));

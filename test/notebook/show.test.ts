@@ -26,7 +26,7 @@ test("a frame is shown as a markdown table of 20 rows that says how many are hid
   const md = String(last()["text/markdown"]);
   assert.match(md, /^\| item \| purchases \|\n\| --- \| ---: \|\n\| item0 \| 100 \|/);
   assert.ok(md.includes("| item19 | 81 |") && !md.includes("| item20 |"));
-  assert.match(md, /_20 of 25 rows shown, 5 hidden; pass `\{ rows: 25 \}` to `show` to see them all._$/);
+  assert.match(md, /_20 of 25 rows shown, 5 hidden; to see them all, `show\(…, \{ rows: 25 \}\)`, or run the cell's query in any SQL client._$/);
   await show(items, { rows: 25 });
   assert.ok(String(last()["text/markdown"]).endsWith("| item24 | 76 |"));
 });
@@ -66,4 +66,9 @@ test("a spec's own settings win over the shared defaults", async () => {
   await show({ width: 100, config: { font: "Serif" }, data: { values: [{ a: 1 }] }, mark: "point", encoding: { x: { field: "a", type: "quantitative" } } });
   const spec = last()[VEGA_LITE_MIME] as { width: number; height: number; config: { font: string; background: string } };
   assert.deepEqual([spec.width, spec.height, spec.config.font, spec.config.background], [100, 280, "Serif", "white"]);
+});
+
+test("only columns holding numbers are right-aligned (danfojs calls a column of empty strings float32)", async () => {
+  await show(toFrame({ columns: [{ name: "Column", type: "varchar" }, { name: "Comment", type: "varchar" }], rows: [{ Column: "dt", Comment: "" }] }));
+  assert.equal(last()["text/markdown"], "| Column | Comment |\n| --- | --- |\n| dt |  |");
 });

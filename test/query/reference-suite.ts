@@ -3,12 +3,11 @@
  * over local disk in the fast tier, Trino/Presto over HDFS in the stack tier.
  */
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { TABLES, tableByName } from "../../src/events";
-import { queriesRoot, registerTables, runReferenceQueries, type QueryEngine, type ReferenceAnswers } from "../../src/query";
+import { registerTables, runReferenceQueries, type QueryEngine, type ReferenceAnswers } from "../../src/query";
 import type { Storage } from "../../src/storage";
+import { notebookQueries } from "../report/notebook-queries";
 import { writeScenario } from "./scenario";
 
 const rowsOf = (answer: { rows: Record<string, unknown>[] }) => answer.rows.map((r) => ({ ...r }));
@@ -96,8 +95,9 @@ export function runReferenceSuite(name: string, fixture: ReferenceFixture): void
       for (const r of rows) assert.ok(seen[r.guild_name].includes(r.guild_member_cnt), JSON.stringify(r));
     });
 
-    it("11, corrected: the latest count of each guild by event time and log position", async () => {
-      const sql = fs.readFileSync(path.join(queriesRoot(), "analysis", "current-guild-members.sql"), "utf8");
+    it("11, corrected (the analysis notebook's query): the latest count of each guild by event time and log position", async () => {
+      const sql = notebookQueries().get("latest")?.();
+      assert.ok(sql, "02-analysis.ipynb has its `const latest = await sql(...)` cell");
       assert.deepEqual(rowsOf(await engine.query(sql)), [
         { guild_name: "g2", guild_member_cnt: 3 },
         { guild_name: "g1", guild_member_cnt: 1 },

@@ -9,25 +9,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadConfig } from "../../src/config";
-import { connect, countsOf, PROJECT_ROOT, rows, type Connection } from "../../src/notebook";
+import { connect, countsOf, rows, type Connection } from "../../src/notebook";
 import { writeRunRecord } from "../../src/pipeline";
 import { makeFixture, writeWarehouse } from "./fixture";
+import { notebookQueries } from "./notebook-queries";
 
-/** `const name = await sql(\`...\`)` of every code cell, by name; `${unit}` is the only placeholder. */
-function notebookQueries(file: string): Map<string, (unit?: string) => string> {
-  const notebook = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: { cell_type: string; source: string[] | string }[] };
-  const code = notebook.cells.filter((c) => c.cell_type === "code").map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source)).join("\n");
-  const queries = new Map<string, (unit?: string) => string>();
-  for (const [, name, text] of code.matchAll(/const (\w+) = await sql\(`([^`]*)`\)/g)) {
-    queries.set(name, (unit) => text.replace(/\$\{(\w+)\}/g, (_, v: string) => {
-      if (v !== "unit" || !unit) throw new Error(`query ${name} needs \${${v}}`);
-      return unit;
-    }));
-  }
-  return queries;
-}
-
-const queries = notebookQueries(path.join(PROJECT_ROOT, "notebooks", "02-analysis.ipynb"));
+const queries = notebookQueries();
 const fixture = makeFixture(1500, 7);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "analysis-sql-"));
 let db: Connection;
