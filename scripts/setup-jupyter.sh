@@ -52,9 +52,11 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-# 4. The tslab kernel, inside the environment, starting THIS checkout's tslab.
+# 4. The tslab kernel, inside the environment, starting THIS checkout's tslab on the pinned Node
+#    (scripts/jupyter/tslab-kernel.sh).
+kernel="$root/scripts/jupyter/tslab-kernel.sh"
 kernel_json="$venv/share/jupyter/kernels/tslab/kernel.json"
-if ! grep -qF "\"$tslab\"" "$kernel_json" 2>/dev/null; then
-  "$tslab" install --python="$venv/bin/python" --binary="$tslab" --prefix="$venv" >/dev/null
+if ! grep -qF "\"$kernel\"" "$kernel_json" 2>/dev/null; then
+  "$tslab" install --python="$venv/bin/python" --binary="$kernel" --prefix="$venv" >/dev/null
 fi
 echo "setup-jupyter: JupyterLab $("$venv/bin/jupyter-lab" --version) and the tslab kernel are in .jupyter/venv"
