@@ -16,6 +16,9 @@ export async function startStreamingSink(stack: Stack, logger: Logger): Promise<
   const done = runSink({ ...sinkDeps(stack, logger), mode: "stream", signal: controller.signal, metricsPort: 0, onReady: () => ready() });
   // A sink that fails while starting rejects `done` before `started` resolves.
   await Promise.race([started, done]);
+  // A failure after the start surfaces from stop(); until then it must not count as unhandled
+  // (Node would end the process: the notebook's kernel, or npm start).
+  done.catch(() => undefined);
   return {
     stop: () => {
       controller.abort();
