@@ -124,7 +124,7 @@ export interface SinkConfig {
   /** DuckDB memory limit of the Parquet writer (staged rows past it spill to tmpDir). */
   writerMemory: string;
   /** Crash-test hook: SIGKILL (or SIGSTOP) the sink at this commit-protocol point (see src/sink/faults.ts). */
-  fault: { point: string | null; after: number; signal: "SIGKILL" | "SIGSTOP" };
+  fault: { point: string | null; after: number; signal: "SIGKILL" | "SIGSTOP"; record: string | null };
 }
 
 export interface ReportConfig {
@@ -248,6 +248,7 @@ export const SETTINGS: readonly Setting[] = [
   { variable: "SINK_FAULT", default: "", meaning: "Tests only: the sink kills itself (SIGKILL) at this commit point, e.g. `between-renames`." },
   { variable: "SINK_FAULT_AFTER", default: "1", meaning: "Tests only: on which occurrence of SINK_FAULT to crash." },
   { variable: "SINK_FAULT_SIGNAL", default: "SIGKILL", meaning: "Tests only: `SIGKILL` crashes at SINK_FAULT, `SIGSTOP` freezes there (once) until a SIGCONT." },
+  { variable: "SINK_FAULT_RECORD", default: "", meaning: "Tests only: file the sink writes the fault point and occurrence to just before it signals itself (proof that the fault fired)." },
   { variable: "REPORT_REQUESTS", default: "20000", meaning: "Requests the notebooks' player simulation sends (`npm run report`)." },
   { variable: "REPORT_PLAYERS", default: "1000", meaning: "Players in the notebooks' simulation." },
   { variable: "REPORT_SEED", default: "42", meaning: "Seed of the notebooks' simulation." },
@@ -464,6 +465,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
         point: str(env, "SINK_FAULT") || null,
         after: int(env, "SINK_FAULT_AFTER", { min: 1 }),
         signal: oneOf(env, "SINK_FAULT_SIGNAL", ["SIGKILL", "SIGSTOP"] as const),
+        record: str(env, "SINK_FAULT_RECORD") || null,
       },
     },
     report: {

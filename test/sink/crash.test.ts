@@ -1,99 +1,123 @@
 /**
- * THE crash test: a child sink process is SIGKILLed at random moments (and at named points of
- * the commit protocol, through SINK_FAULT) while the test keeps appending known events, bad
- * messages included, to the embedded log. After the last kill a batch run lands the rest, a
- * compaction is crashed mid-way and re-run, and an independent reader (DuckDB over the files)
- * checks that every table holds each expected event exactly once.
+ * THE crash test: a child sink process is SIGKILLed at every named point of the commit protocol
+ * (SINK_FAULT, each proven to have fired by its record) and at random moments, while the test keeps
+ * appending known events, bad messages included, to the embedded log. After the last kill a batch
+ * run lands the rest; then compactions are crashed after their rename and mid-delete, followed by a
+ * sink start and a clean compaction. After each recovery an independent reader (DuckDB over the
+ * files) finds every expected event exactly once per table, by event_id and by log position.
  */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, describe, it } from "node:test";
 import type { GameEvent } from "../../src/events";
-import { FAULT_POINTS } from "../../src/sink/faults";
-import { assertExactlyOnce } from "./expect";
+import { FAULT_POINTS, type FaultPoint } from "../../src/sink/faults";
 import { prng } from "../helpers/prng";
+import { createStorage } from "../../src/storage";
+import { crash, describeStep, halfCommitted, killChildren, runSinkChild, type CrashStep } from "./crash-harness";
+import { assertExactlyOnce } from "./expect";
 import { fillLog, readTable, tempDataDir, testConfig } from "./helpers";
 
-const BIN = path.join(__dirname, "..", "..", "src", "bin", "sink.js");
-const KILLS = 24;
-/** The sink's commit points (the compaction's are crashed at the end). */
-const SINK_POINTS = FAULT_POINTS.filter((p) => !p.startsWith("compact-"));
-const children = new Set<ChildProcess>();
-after(() => {
-  for (const c of children) c.kill("SIGKILL");
-});
+const ROLL_ROWS = 120;
+/** The sink's commit points, in protocol order; each is crashed twice, at different occurrences. */
+const SINK_POINTS: FaultPoint[] = ["after-local-write", "mid-upload", "after-upload", "after-ownership-check", "between-renames", "after-renames", "before-offset-commit"];
+/** Compaction's points, crashed in the compaction phase. */
+const COMPACT_POINTS: FaultPoint[] = ["compact-after-rename", "compact-mid-delete"];
+/** A fault run that has not reached its point by then fails the test (generous: the machine may be loaded). */
+const BACKUP_MS = 60_000;
 
-function sinkEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+after(killChildren);
+
+function sinkEnv(dataDir: string): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     DATA_DIR: dataDir,
     TOPIC_PARTITIONS: "2",
-    SINK_ROLL_ROWS: "120",
+    SINK_ROLL_ROWS: String(ROLL_ROWS),
     SINK_ROLL_INTERVAL_MS: "80",
     SINK_MAX_MESSAGE_BYTES: "4096",
     SINK_METRICS_PORT: "0",
     LOG_LEVEL: "error",
-    ...extra,
   };
 }
 
-/** Runs the sink CLI; kills it with SIGKILL after `killAfterMs` (if still running). Resolves with how it ended. */
-function runChild(args: string[], env: NodeJS.ProcessEnv, killAfterMs: number | null): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "ignore", "pipe"] });
-    children.add(child);
-    let stderr = "";
-    child.stderr!.on("data", (d) => (stderr += d));
-    const timer = killAfterMs === null ? null : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
-    child.on("exit", (code, signal) => {
-      if (timer) clearTimeout(timer);
-      children.delete(child);
-      resolve({ code, signal, stderr });
-    });
-  });
+/**
+ * Two rounds over the sink's points (occurrences 1-3), each fault followed by a kill at a random
+ * moment, except that `between-renames` directly follows the point before it, whose crash leaves
+ * nothing renamed: the next run's first rename is then of a fresh batch (not of a recovery
+ * completing a batch a random kill cut), and its first occurrence leaves that batch half-committed
+ * (the test checks it did: the first rename to finish kills the sink before the fifth file's starts).
+ */
+function schedule(rand: () => number): CrashStep[] {
+  const steps: CrashStep[] = [];
+  const kill = () => steps.push({ afterMs: 250 + Math.floor(rand() * 1500) });
+  for (let round = 0; round < 2; round++) {
+    for (const [j, point] of SINK_POINTS.entries()) {
+      steps.push({ point, occurrence: point === "between-renames" ? 1 : 1 + ((j + round) % 3) });
+      if (SINK_POINTS[j + 1] !== "between-renames") kill();
+    }
+    kill();
+  }
+  return steps;
 }
 
 describe("sink crash safety", () => {
-  it(`keeps every event exactly once in every table across ${KILLS} SIGKILLs, commit-point faults and a crashed compaction`, async () => {
+  it("schedules a crash at every named fault point", () => {
+    assert.deepEqual([...SINK_POINTS, ...COMPACT_POINTS].sort(), [...FAULT_POINTS].sort());
+  });
+
+  it("keeps every event exactly once in every table across SIGKILLs at every commit point, random SIGKILLs and crashed compactions", { timeout: 15 * 60_000 }, async (t) => {
     const dataDir = tempDataDir("sink-crash-");
     const config = testConfig(dataDir, { TOPIC_PARTITIONS: "2", SINK_MAX_MESSAGE_BYTES: "4096" });
+    const env = sinkEnv(dataDir);
+    const storage = createStorage(config.storage);
+    const stream = ["--mode", "stream", "--no-register"];
     const rand = prng(20261127);
     const valid: GameEvent[] = [];
     let bad = 0;
-    let next = 0;
+    // Bad messages (seven kinds) after every 13th event: every batch then has dead letters, so five
+    // files (one per table), one more than the renames that run at once.
     const append = async (n: number) => {
-      const filled = await fillLog(config, n, { from: next, badEvery: 97, partitions: 2 });
+      const filled = await fillLog(config, n, { from: valid.length, badEvery: 13, partitions: 2 });
       valid.push(...filled.valid);
       bad += filled.bad;
-      next += n;
     };
     await append(1500);
-    const endings: string[] = [];
-    for (let i = 0; i < KILLS; i++) {
-      // Every third run crashes itself at a named commit point; the others are killed at a random moment.
-      const fault = i % 3 === 0 ? SINK_POINTS[(i / 3) % SINK_POINTS.length] : null;
-      const env = sinkEnv(dataDir, fault ? { SINK_FAULT: fault, SINK_FAULT_AFTER: String(1 + Math.floor(rand() * 3)) } : {});
-      const killAfter = fault ? 15_000 : 250 + Math.floor(rand() * 1500);
-      const run = runChild(["--mode", "stream", "--no-register"], env, killAfter);
-      if (i % 4 === 1) await append(250); // more events arrive while the sink runs
-      const ended = await run;
-      assert.equal(ended.signal, "SIGKILL", `run ${i} ended by itself: code ${ended.code}\n${ended.stderr}`);
-      endings.push(fault ?? `t+${killAfter}ms`);
+
+    const steps = schedule(rand);
+    for (const [i, step] of steps.entries()) {
+      if ("point" in step) {
+        // Records enough for `occurrence` row-rolls that no earlier run committed: the point's
+        // occurrence exists however far the previous runs got.
+        await append(ROLL_ROWS * step.occurrence + ROLL_ROWS / 2);
+        await crash(step, stream, env, BACKUP_MS);
+        if (step.point === "between-renames") {
+          const half = await halfCommitted(storage);
+          assert.ok(half.renamed.length > 0 && half.waiting.length > 0, `${describeStep(step)} left no half-committed batch: ${JSON.stringify(half)}`);
+        }
+      } else {
+        const run = crash(step, stream, env, BACKUP_MS);
+        if (i % 4 === 1) await append(250); // more events arrive while the sink runs
+        await run;
+      }
     }
+    t.diagnostic(`crashes: ${steps.map(describeStep).join(", ")}`);
     // The killed runs made progress on their own (the final run is not doing all the work).
     const landed = await readTable(config, "events", "count(*) AS n");
     // (Not a fixed share: how far a randomly killed run gets depends on the machine's load.)
     assert.ok(Number(landed[0]?.n ?? 0) > 0, `no event of ${valid.length} landed before the final run`);
-    const final = await runChild(["--mode", "batch", "--no-register"], sinkEnv(dataDir), null);
+    const final = await runSinkChild(["--mode", "batch", "--no-register"], env, null);
     assert.equal(final.code, 0, final.stderr);
     await assertExactlyOnce(config, valid, bad);
 
-    // Compaction crashed between its rename and its deletes, then re-run: still exactly once.
-    const crashed = await runChild(["--compact"], sinkEnv(dataDir, { SINK_FAULT: "compact-mid-delete" }), 30_000);
-    assert.equal(crashed.signal, "SIGKILL", crashed.stderr);
-    const compacted = await runChild(["--compact"], sinkEnv(dataDir), null);
+    // Compaction crashed between its rename and its deletes: the next sink start removes the inputs the merged file covers.
+    await crash({ point: "compact-after-rename", occurrence: 2 }, ["--compact"], env, BACKUP_MS);
+    const restarted = await runSinkChild(["--mode", "batch", "--no-register"], env, null);
+    assert.equal(restarted.code, 0, restarted.stderr);
+    await assertExactlyOnce(config, valid, bad);
+    // Compaction crashed among its deletes: the next compaction finishes the job.
+    await crash({ point: "compact-mid-delete", occurrence: 3 }, ["--compact"], env, BACKUP_MS);
+    const compacted = await runSinkChild(["--compact"], env, null);
     assert.equal(compacted.code, 0, compacted.stderr);
     await assertExactlyOnce(config, valid, bad);
     const leftovers = fs.readdirSync(config.storage.warehouse).filter((d) => d.startsWith("_"));

@@ -1,26 +1,15 @@
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { silentLogger } from "../../src/logger";
 import { runSink } from "../../src/sink";
 import { listCommitted } from "../../src/sink/committed-files";
 import { TABLES } from "../../src/events";
-import { WebHdfsStorage, type Storage } from "../../src/storage";
+import { WebHdfsStorage } from "../../src/storage";
 import { EmbeddedLog } from "../../src/transport";
 import { startFakeWebHdfs, type FakeWebHdfs } from "../storage/fake-webhdfs";
 import { assertExactlyOnce } from "./expect";
-import { fillLog, tempDataDir, testConfig } from "./helpers";
-
-/** Copies every committed file from HDFS to a local mirror, for the independent DuckDB reader. */
-async function mirror(storage: Storage, dir: string): Promise<void> {
-  fs.rmSync(dir, { recursive: true, force: true });
-  for (const f of await listCommitted(storage, TABLES)) {
-    const local = path.join(dir, path.relative(storage.root, f.path));
-    fs.mkdirSync(path.dirname(local), { recursive: true });
-    fs.writeFileSync(local, await storage.readFile(f.path));
-  }
-}
+import { fillLog, mirrorWarehouse, tempDataDir, testConfig } from "./helpers";
 
 describe("sink on HDFS (WebHDFS storage, fake NameNode/DataNode)", () => {
   let fake: FakeWebHdfs;
@@ -50,7 +39,7 @@ describe("sink on HDFS (WebHDFS storage, fake NameNode/DataNode)", () => {
     const second = await run();
     assert.equal(second.repairedOnStart, victims.length);
     const local = testConfig(dataDir, { WAREHOUSE_DIR: path.join(dataDir, "mirror") });
-    await mirror(storage, local.storage.warehouse);
+    await mirrorWarehouse(storage, local.storage.warehouse);
     await assertExactlyOnce(local, filled.valid, filled.bad);
   });
 });

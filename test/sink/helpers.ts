@@ -9,9 +9,9 @@ import * as path from "node:path";
 import { loadConfig, type Config } from "../../src/config";
 import { toWire } from "../../src/events";
 import { silentLogger } from "../../src/logger";
-import { parseDtFolder, tableDir, visibleFilesGlob } from "../../src/storage";
 import type { ParquetWriterOptions } from "../../src/sink/parquet/duckdb-writer";
-import { EmbeddedLog } from "../../src/transport";
+import { parseDtFolder, tableDir, visibleFilesGlob, type Storage } from "../../src/storage";
+import { createTransport } from "../../src/transport";
 import { badMessages, sampleEvent } from "./fixtures";
 
 export function tempDataDir(prefix = "sink-"): string {
@@ -41,7 +41,8 @@ export interface Filled {
  * mixed in every `badEvery` events, in batches.
  */
 export async function fillLog(config: Config, count: number, options: { seed?: number; from?: number; badEvery?: number; partitions?: number; startMs?: number } = {}): Promise<Filled> {
-  const log = new EmbeddedLog({ file: config.transport.embeddedPath, logger: silentLogger });
+  // The configured log: the embedded one in the fast tier, Kafka in the stack tier.
+  const log = await createTransport(config.transport, silentLogger);
   await log.ensureTopic(config.transport.topic, { partitions: options.partitions ?? 1 });
   const producer = await log.producer();
   const valid = [];
@@ -64,6 +65,7 @@ export async function fillLog(config: Config, count: number, options: { seed?: n
     }
   }
   await producer.send(config.transport.topic, batch);
+  await producer.close();
   await log.close();
   return { valid, bad };
 }
@@ -86,4 +88,24 @@ export async function readTable(config: Config, table: string, columns = "*"): P
   const dir = path.join(config.storage.warehouse, table);
   if (!fs.existsSync(dir) || !fs.readdirSync(dir).some((d) => parseDtFolder(d) !== null)) return [];
   return duck(`SELECT ${columns} FROM read_parquet('${glob}', hive_partitioning = true, union_by_name = true)`);
+}
+
+/**
+ * Copies every table file a SQL engine would read (not the `_`/`.` folders and files) from `storage`
+ * to a local folder, for the DuckDB reader. Lists the folders itself, not through the sink's code.
+ */
+export async function mirrorWarehouse(storage: Storage, dir: string): Promise<void> {
+  fs.rmSync(dir, { recursive: true, force: true });
+  const visible = (name: string) => !name.startsWith("_") && !name.startsWith(".");
+  const copy = async (from: string): Promise<void> => {
+    for (const entry of (await storage.list(from)).filter((e) => visible(e.name))) {
+      if (entry.isDirectory) await copy(entry.path);
+      else if (entry.name.endsWith(".parquet")) {
+        const local = path.join(dir, path.relative(storage.root, entry.path));
+        fs.mkdirSync(path.dirname(local), { recursive: true });
+        fs.writeFileSync(local, await storage.readFile(entry.path));
+      }
+    }
+  };
+  await copy(storage.root);
 }
