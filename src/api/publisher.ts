@@ -119,7 +119,10 @@ export class BatchingPublisher<T = unknown> {
   private schedule(): void {
     if (this.flights.size >= this.options.maxInFlight) return; // the queue leaves when a batch lands
     if (this.queue.length >= this.options.maxBatch || this.closing) return this.flush();
-    if (!this.linger) this.linger = this.options.clock.after(this.options.lingerMs, () => this.flush());
+    if (this.linger) return;
+    this.linger = this.options.clock.after(this.options.lingerMs, () => this.flush());
+    // Once per batch, not per event; a test of the shutdown drain waits for it to know a request is held.
+    this.options.logger.debug("batch lingering", { lingerMs: this.options.lingerMs, queued: this.queue.length });
   }
 
   /** Sends batches while a flight is free and the queue holds events whose key is not in flight. */

@@ -126,10 +126,15 @@ export async function startApiOn(options: StartOptions): Promise<ApiServer> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await publisher.close();
-    // Requests answered by the drain may still be writing; give them a moment, then cut.
+    // Every accepted request is answered now, but not every answer is on its socket yet: a keep-alive
+    // client that pipelined a request during the drain has its 503 queued behind the answer just
+    // ended, and node counts such a connection as idle (its current response has ended), so closing
+    // idle connections at once cut that 503 off. Sweep a moment later, and again until every
+    // connection is gone; cut whatever still hangs after a second.
+    const sweep = setInterval(() => server.closeIdleConnections(), 20);
     const cut = setTimeout(() => server.closeAllConnections(), 1000);
-    server.closeIdleConnections();
     await closed;
+    clearInterval(sweep);
     clearTimeout(cut);
     clearInterval(expiry);
     await producer.close();

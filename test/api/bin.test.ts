@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { waitUntil } from "../helpers/wait";
 import { readLog, request, tempDataDir, testConfig } from "./helpers";
 
 const BIN = path.join(__dirname, "..", "..", "src", "bin", "api.js");
@@ -40,30 +41,36 @@ describe("npm run api (src/bin/api.ts)", () => {
     assert.ok(run.err().includes(catalog), run.err());
   });
 
-  it("on SIGTERM answers the requests it accepted, with their events in the log, and exits 0", async () => {
-    const dataDir = tempDataDir();
-    // A linger far past the 5 s publish timeout: only the shutdown flush can get this request a 200.
-    const env = { PORT: "0", API_HOST: "127.0.0.1", DATA_DIR: dataDir, PUBLISH_LINGER_MS: "60000" };
-    const run = runBin([], env);
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const match = /url=(http:\/\/\S+)/.exec(run.err());
-        if (match) {
-          clearInterval(timer);
-          resolve(match[1]);
-        }
-      }, 20);
-      void run.exited.then(() => reject(new Error(`exited early: ${run.err()}`)));
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    it(`on ${signal} answers the requests it accepted, with their events in the log, and exits 0`, async () => {
+      const dataDir = tempDataDir();
+      // A linger far past the 5 s publish timeout: only the shutdown flush can get this request a 200.
+      const env = { PORT: "0", API_HOST: "127.0.0.1", DATA_DIR: dataDir, PUBLISH_LINGER_MS: "60000", LOG_LEVEL: "debug" };
+      const run = runBin([], env);
+      let signalled = false;
+      const exitedEarly = run.exited.then(() => {
+        if (!signalled) throw new Error(`exited early: ${run.err()}`);
+        return "";
+      });
+      exitedEarly.catch(() => undefined); // seen through the races below
+      const url = await Promise.race([waitForLine(run.err, /url=(http:\/\/\S+)/), exitedEarly]);
+      const pending = request(url, "/purchase_a_sword/katana");
+      // The server has read the request when its batch starts lingering (a debug line).
+      await Promise.race([waitForLine(run.err, /batch lingering/), exitedEarly]);
+      signalled = true;
+      run.child.kill(signal);
+      const reply = await pending;
+      assert.equal(reply.status, 200);
+      assert.equal(await run.exited, 0);
+      const events = readLog(testConfig(dataDir));
+      assert.deepEqual(events.map((e) => e.event_id), [reply.body.event_id]);
     });
-    const pending = request(url, "/purchase_a_sword/katana");
-    // Make sure the server has read that request: a later request on another connection answered.
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal((await request(url, "/healthz")).status, 200);
-    run.child.kill("SIGTERM");
-    const reply = await pending;
-    assert.equal(reply.status, 200);
-    assert.equal(await run.exited, 0);
-    const events = readLog(testConfig(dataDir));
-    assert.deepEqual(events.map((e) => e.event_id), [reply.body.event_id]);
-  });
+  }
 });
+
+/** The first capture of `pattern` in the growing text `text()`; fails after `timeoutMs`. */
+async function waitForLine(text: () => string, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  let match: RegExpExecArray | null = null;
+  await waitUntil(() => (match = pattern.exec(text())) !== null, `a line matching ${pattern}`, { timeoutMs, everyMs: 20 });
+  return match![1] ?? match![0];
+}

@@ -44,6 +44,7 @@ describe("log unavailable", () => {
         // log_timeout comes only from the PUBLISH_TIMEOUT_MS deadline: the answer did not wait for
         // the log to give up (its busy timeout is 2 s, and would answer log_unavailable).
         assert.equal(reply.body.error, "log_timeout");
+        assert.equal(reply.headers["retry-after"], "5", "a client may retry after the outage's few seconds");
         assert.equal(reply.body.event_id, undefined);
       }
       assert.equal((await request(api.url, "/healthz")).status, 200, "the process stays up");
@@ -75,6 +76,9 @@ describe("log unavailable", () => {
       assert.ok(replies.every((r) => r.status === 503), JSON.stringify(replies.map((r) => r.status)));
       const count = (code: string) => replies.filter((r) => r.body.error === code).length;
       assert.deepEqual([count("log_timeout"), count("overloaded")], [5, 3]);
+      const retryAfter = (code: string) => [...new Set(replies.filter((r) => r.body.error === code).map((r) => r.headers["retry-after"]))];
+      assert.deepEqual(retryAfter("overloaded"), ["1"], "an overload clears as soon as a batch lands");
+      assert.deepEqual(retryAfter("log_timeout"), ["5"]);
     } finally {
       await api.close();
     }
