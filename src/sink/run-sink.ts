@@ -47,6 +47,8 @@ export interface RunSinkOptions {
   tables?: readonly TableDef[];
   /** Overrides SINK_METRICS_PORT in streaming mode; 0 here means any free port (tests), null disables. */
   metricsPort?: number | null;
+  /** The wall clock that decides which day's partitions to register ahead (default Date.now; tests fix it). */
+  now?: () => number;
 }
 
 export interface SinkSummary {
@@ -99,9 +101,10 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
     if (options.engine) await registerTables(options.engine, storage, tables);
     // Streaming on a metastore: today's and tomorrow's partitions are registered before they are needed.
     dayAhead = mode === "stream" && options.engine?.registersPartitions ? new DayAhead({ storage, engine: options.engine, tables, logger, known }) : null;
-    await dayAhead?.start(Date.now());
+    const now = options.now ?? Date.now;
+    await dayAhead?.start(now());
     const onCommitted = async (result: CommitResult) => {
-      dayAhead?.ahead(Date.now());
+      dayAhead?.ahead(now());
       const changed = new Set<string>();
       for (const f of result.files) {
         const key = partitionKey(f.table, f.dt);

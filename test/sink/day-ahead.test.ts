@@ -9,6 +9,7 @@ import { runSink } from "../../src/sink";
 import { DayAhead } from "../../src/sink/day-ahead";
 import { createStorage, LocalStorage } from "../../src/storage";
 import { EmbeddedLog } from "../../src/transport";
+import { waitUntil } from "../helpers/wait";
 import { fillLog, tempDataDir, testConfig } from "./helpers";
 
 const DAY = 86_400_000;
@@ -82,8 +83,9 @@ describe("partitions registered a day ahead", () => {
 
   it("in streaming mode on a metastore engine, the first commit of the day waits for no partition sync", async () => {
     const config = testConfig(tempDataDir(), { SINK_ROLL_ROWS: "1000000", SINK_ROLL_INTERVAL_MS: "100" });
-    // Events of the current day, as a live game sends them.
-    await fillLog(config, 50, { startMs: Date.now() });
+    // Events of the current day, as a live game sends them; the sink's clock is fixed at that day,
+    // so the test means the same whenever it runs (even across midnight UTC).
+    await fillLog(config, 50, { startMs: NOW });
     const transport = new EmbeddedLog({ file: config.transport.embeddedPath, logger: silentLogger });
     const engine = recordingEngine();
     const controller = new AbortController();
@@ -91,13 +93,13 @@ describe("partitions registered a day ahead", () => {
     const started = new Promise<void>((resolve) => (ready = resolve));
     const running = runSink({
       config, metricsPort: null, transport, storage: createStorage(config.storage), engine, logger: silentLogger, mode: "stream", signal: controller.signal,
-      onReady: () => ready(),
+      onReady: () => ready(), now: () => NOW,
     });
     await started;
     const afterStart = engine.synced.length;
     const events = path.join(config.storage.warehouse, "events");
     const committed = () => fs.readdirSync(events, { recursive: true }).some((f) => String(f).endsWith(".parquet"));
-    while (!committed()) await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(committed, "the first commit", { everyMs: 20 });
     controller.abort();
     const summary = await running;
     await transport.close();
@@ -105,5 +107,27 @@ describe("partitions registered a day ahead", () => {
     // Registration (one sync per table) plus today's and tomorrow's (one more per table) at start; none at the commit.
     assert.equal(afterStart, TABLES.length * 2);
     assert.equal(engine.synced.length, afterStart);
+  });
+});
+
+describe("partition sync after a commit", () => {
+  it("syncs a table's partitions when a commit creates a new dt folder in it, and not when the folder exists", async () => {
+    const config = testConfig(tempDataDir(), { SINK_ROLL_ROWS: "100" });
+    // Three batches of 100 events: day A, day B, then late events of day A again (no bad messages:
+    // dead letters are dated by ingestion, i.e. by the real clock).
+    const dayA = Date.UTC(2026, 10, 20, 12);
+    const dayB = Date.UTC(2026, 10, 21, 12);
+    await fillLog(config, 100, { from: 0, startMs: dayA });
+    await fillLog(config, 100, { from: 100, startMs: dayB - 100 * 37 });
+    await fillLog(config, 100, { from: 200, startMs: dayA });
+    const transport = new EmbeddedLog({ file: config.transport.embeddedPath, logger: silentLogger });
+    const engine = recordingEngine();
+    const summary = await runSink({ config, transport, storage: createStorage(config.storage), engine, logger: silentLogger, mode: "batch" });
+    await transport.close();
+    assert.equal(summary.batches, 3);
+    const eventTables = ["events", "sword_purchases", "purchases", "guilds"];
+    for (const t of eventTables) assert.deepEqual(dtFolders(config.storage.warehouse, t), ["dt=2026-11-20", "dt=2026-11-21"], t);
+    // Registration syncs every table once; then each of the first two batches' new folders once per table; the third batch none.
+    assert.deepEqual(engine.synced, [...TABLES.map((t) => t.name), ...eventTables, ...eventTables]);
   });
 });
