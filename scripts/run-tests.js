@@ -4,13 +4,25 @@
 //   stack:   dist/test/**/*.stack.test.js    (real Kafka, HDFS, Hive Metastore, Trino)
 //   browser: dist/test/**/*.browser.test.js  (JupyterLab in headless Chromium)
 // Extra arguments are passed through (e.g. a file filter: node scripts/run-tests.js fast sink).
+//
+// Every test gets a default timeout (a test that needs longer says so with its own `timeout`), so a
+// hang fails with the test's name instead of stalling the run. The stack tier first checks its
+// prerequisites and brings the stack up with the project's own `npm run stack -- up` (a running,
+// ready service is left alone): a stack test never skips because a service is down, it fails.
 const fs = require("node:fs");
 const path = require("node:path");
 const { spawnSync } = require("node:child_process");
 
+const TIMEOUT_MS = { fast: 120_000, stack: 300_000 };
+
 const tier = process.argv[2] ?? "fast";
 const filters = process.argv.slice(3);
-const root = path.join(__dirname, "..", "dist", "test");
+const repo = path.join(__dirname, "..");
+const root = path.join(repo, "dist", "test");
+if (!(tier in TIMEOUT_MS)) {
+  console.error(`unknown tier "${tier}" (fast or stack)`);
+  process.exit(2);
+}
 
 function walk(dir) {
   if (!fs.existsSync(dir)) return [];
@@ -29,5 +41,26 @@ if (files.length === 0) {
   console.error(`no ${tier} tests found under ${root}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ["--test", "--test-concurrency=1", ...files], { stdio: "inherit" });
+if (tier === "stack") prepareStack();
+const result = spawnSync(process.execPath, ["--test", "--test-concurrency=1", `--test-timeout=${TIMEOUT_MS[tier]}`, ...files], { stdio: "inherit" });
+if (tier === "stack") console.error("run-tests: the stack is still running; `npm run stack -- down` stops it");
 process.exit(result.status ?? 1);
+
+/** Fails (exit 1) with what to install or what to run when the stack tier cannot run. */
+function prepareStack() {
+  const missing = [];
+  // The tests read topics with kcat, a client independent of ours.
+  if (spawnSync("kcat", ["-V"], { stdio: "ignore" }).error) missing.push("kcat (the tests' independent Kafka reader): sudo apt-get install kcat (or bash scripts/setup.sh)");
+  const stack = (...args) => spawnSync("bash", [path.join(repo, "scripts/stack/stack.sh"), ...args], { stdio: "inherit" });
+  if (stack("check").status !== 0) missing.push("the stack's prerequisites listed above");
+  if (missing.length > 0) {
+    for (const m of missing) console.error(`run-tests: missing: ${m}`);
+    console.error("run-tests: the stack tier cannot run until these are installed");
+    process.exit(1);
+  }
+  console.error("run-tests: bringing the stack up (npm run stack -- up; running services are reused)");
+  if (stack("up").status !== 0) {
+    console.error("run-tests: the stack did not come up (see above). Start it with `npm run stack -- up`; `npm run stack -- logs <service>` shows why a service failed");
+    process.exit(1);
+  }
+}

@@ -12,6 +12,7 @@
 #   npm run stack -- kafka-tool <class> [args...]   a Kafka Java tool from the stack's jars, e.g.
 #       org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server 127.0.0.1:9092 --topic events
 #       (secured stack: add --consumer.config / --command-config $STACK_HOME/secure/kafka-client.properties)
+#   npm run stack -- check  [service...]   are the prerequisites installed (Java, PostgreSQL, Maven, curl)? says how to get each
 # Without service names a command applies to every service.
 # --secure (chosen at the first `up` of a STACK_HOME, then kept): Kafka SASL_SSL (SCRAM-SHA-512),
 # Trino HTTPS with passwords and read-only analysts; CA, certificates and passwords generated under
@@ -78,6 +79,35 @@ timeout_of() { local v="${1}_timeout"; echo "${!v:-180}"; }
 
 is_ready() { stack_running "$1" && "${1}_ready" 2>/dev/null; }
 
+# The JDK each service runs on (Trino 476 needs 24+; the rest runs on 17).
+java_of() { if [ "$1" = trino ]; then echo 25; else echo 17; fi; }
+
+# Lists every missing prerequisite of the selected services with how to install it; fails if any.
+cmd_check() {
+  local svc major missing=() seen=" "
+  for svc in $(selected "$@"); do
+    major="$(java_of "$svc")"
+    if [[ "$seen" != *" java$major "* ]] && ! (stack_java "$major") >/dev/null 2>&1; then
+      if [ "$major" = 17 ]; then
+        missing+=("Java 17 ($svc): sudo apt-get install openjdk-17-jdk-headless (or bash scripts/setup.sh), or set JAVA_HOME_17")
+      else
+        missing+=("Java $major ($svc): install a JDK $major (e.g. Temurin $major) under /usr/lib/jvm/, or set JAVA_HOME_$major")
+      fi
+      seen+="java$major "
+    fi
+    # Maven only fetches: a service whose downloads are cached runs without it.
+    if [[ "$seen" != *" mvn "* ]] && [ ! -d "$(stack_cache_dir "$svc")" ] && ! command -v mvn >/dev/null 2>&1; then
+      missing+=("Maven (to download $svc from Maven Central): sudo apt-get install maven (or bash scripts/setup.sh)")
+      seen+="mvn "
+    fi
+  done
+  command -v curl >/dev/null 2>&1 || missing+=("curl (readiness probes): sudo apt-get install curl (or bash scripts/setup.sh)")
+  if [ ${#missing[@]} -gt 0 ]; then
+    printf 'stack: missing prerequisite: %s\n' "${missing[@]}" >&2
+    return 1
+  fi
+}
+
 cmd_fetch() {
   local svc
   for svc in $(selected "$@"); do "${svc}_fetch"; done
@@ -104,6 +134,7 @@ cmd_up() {
     stack_secure_init
     stack_say "secured stack (chosen at this STACK_HOME's first 'up --secure'); clients: npm run -s stack -- env"
   fi
+  cmd_check "$@" || stack_die "install what is missing, then run \`npm run stack -- up\` again"
   for svc in $(selected "$@"); do
     if stack_running "$svc"; then
       if "${svc}_ready" 2>/dev/null; then
@@ -187,8 +218,9 @@ case "$command" in
   status) cmd_status "$@" ;;
   logs) cmd_logs "$@" ;;
   fetch) cmd_fetch "$@" ;;
+  check) cmd_check "$@" && stack_say "prerequisites found" ;;
   pid) [ $# -eq 1 ] || stack_die "usage: stack.sh pid <service>"; stack_pid "$1" || true ;;
   env) cmd_env ;;
   kafka-tool) [ $# -ge 1 ] || stack_die "usage: stack.sh kafka-tool <main-class> [args...]"; kafka_tool "$@" ;;
-  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

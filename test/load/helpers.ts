@@ -15,8 +15,8 @@ export function tempDir(prefix = "load-test-"): string {
 }
 
 /** Config for a test API: its own data dir, an ephemeral port, loopback only. */
-export function testConfig(dataDir: string): Config {
-  return loadConfig({ DATA_DIR: dataDir, PORT: "0", API_HOST: "127.0.0.1", LOG_LEVEL: "silent" }, REPO);
+export function testConfig(dataDir: string, env: Record<string, string> = {}): Config {
+  return loadConfig({ DATA_DIR: dataDir, PORT: "0", API_HOST: "127.0.0.1", LOG_LEVEL: "silent", ...env }, REPO);
 }
 
 export function catalog(config?: Config): Catalog {

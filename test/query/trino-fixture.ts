@@ -4,19 +4,15 @@
  */
 import { PrestoEngine } from "../../src/query";
 import { WebHdfsStorage } from "../../src/storage";
-import { stackConfig } from "../stack/stack";
-import { requireService } from "../storage/stack-gate";
+import { ensureStack, stackConfig } from "../stack/stack";
 
 const config = stackConfig();
 const { storage: s, query: q } = config;
 export const ENGINE_KIND: "trino" | "presto" = q.kind === "presto" ? "presto" : "trino";
 
-/** undefined when WebHDFS and the coordinator answer; else the skip message (throws under CI). */
-export async function stackSkipReason(): Promise<string | undefined> {
-  return (
-    (await requireService("WebHDFS", `${s.webhdfsUrl}/webhdfs/v1/?op=GETFILESTATUS&user.name=${s.hdfsUser}`)) ??
-    (await requireService(ENGINE_KIND === "trino" ? "Trino" : "Presto", `${q.prestoUrl}/v1/info`, q.ca))
-  );
+/** Brings up (or reuses) HDFS, the metastore and Trino; fails, never skips, when they cannot start. */
+export function ensureSqlStack(): Promise<void> {
+  return ensureStack(["hdfs", "metastore", "trino"]);
 }
 
 export function openStack(prefix: string): { engine: PrestoEngine; storage: WebHdfsStorage; cleanup(): Promise<void> } {

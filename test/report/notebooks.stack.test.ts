@@ -1,13 +1,16 @@
-import { describe, it } from "node:test";
-import { stackSkipReason } from "../query/trino-fixture";
+import { before, describe, it } from "node:test";
+import { ensureSqlStack } from "../query/trino-fixture";
+import { ensureStack } from "../stack/stack";
 import { jupyterSkipReason, reportTests } from "./report-run";
 
-async function main() {
-  const skip = (await stackSkipReason()) || jupyterSkipReason();
-  if (skip) {
-    describe("npm run report on the real stack", () => it("executes the notebooks on Kafka, HDFS and Trino", { skip }, () => undefined));
-    return;
-  }
+const skip = jupyterSkipReason();
+if (skip) {
+  describe("npm run report on the real stack", () => it("executes the notebooks on Kafka, HDFS and Trino", { skip }, () => undefined));
+} else {
+  before(async () => {
+    await ensureStack(["kafka"]);
+    await ensureSqlStack();
+  });
   // One topic, HDFS folder, Trino schema and consumer group for the report run and the edited notebook.
   const stamp = `report_test_${Date.now().toString(36)}`;
   reportTests(
@@ -16,5 +19,3 @@ async function main() {
     false,
   );
 }
-
-void main();

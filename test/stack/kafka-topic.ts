@@ -60,3 +60,39 @@ export async function readTopic(topic: string, logger: Logger, timeoutMs = 60_00
     await transport.close();
   }
 }
+
+export interface TopicCount {
+  /** How many records carry each id (a value above 1 is a duplicate). */
+  byEventId: Map<string, number>;
+  /** `partition/offset` read more than once. */
+  repeatedOffsets: string[];
+  /** `partition/offset` missing between 0 and the highest offset read. */
+  gaps: string[];
+}
+
+/** Counts a topic's records by id and by offset (never collapsing them into a set). */
+export function countTopic(records: readonly LogRecord[], idOf: (value: Buffer) => string): TopicCount {
+  const byEventId = new Map<string, number>();
+  const offsets = new Map<number, number[]>();
+  for (const r of records) {
+    const id = idOf(r.value);
+    byEventId.set(id, (byEventId.get(id) ?? 0) + 1);
+    const list = offsets.get(r.partition) ?? [];
+    list.push(r.offset);
+    offsets.set(r.partition, list);
+  }
+  const repeatedOffsets: string[] = [];
+  const gaps: string[] = [];
+  for (const [p, list] of offsets) {
+    list.sort((a, b) => a - b);
+    for (let i = 1; i < list.length; i++) if (list[i] === list[i - 1]) repeatedOffsets.push(`${p}/${list[i]}`);
+    // Kafka offsets of a topic written only by idempotent producers, never compacted, are dense from 0.
+    const distinct = [...new Set(list)];
+    for (let expected = 0, i = 0; i < distinct.length; expected++) {
+      if (distinct[i] === expected) i++;
+      else gaps.push(`${p}/${expected}`);
+      if (gaps.length > 10) break;
+    }
+  }
+  return { byEventId, repeatedOffsets, gaps };
+}

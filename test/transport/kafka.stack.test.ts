@@ -20,9 +20,20 @@ describe("Kafka transport on a real broker", () => {
     const live = await open();
     await live.ensureTopic(topic, { partitions: 1 });
     await live.close();
-    // A port nothing listens on stands in for a dead broker.
+    // A port nothing listens on stands in for a dead broker. A client may connect when the producer
+    // is opened or only at the first send: either way the send must fail, retriable, in bounded time.
     const dead = new KafkaTransport({ brokers: ["127.0.0.1:1"], clientId: "dead", logger: silentLogger, retries: 2 });
-    await assert.rejects(dead.producer(), (e: Error & { retriable?: boolean; code?: string }) => e.retriable === true && e.code === "log_unavailable");
+    const started = Date.now();
+    const send = async () => {
+      const producer = await dead.producer();
+      try {
+        await producer.send(topic, [{ key: "k", value: "never stored" }]);
+      } finally {
+        await producer.close();
+      }
+    };
+    await assert.rejects(send(), (e: Error & { retriable?: boolean; code?: string }) => e.retriable === true && e.code === "log_unavailable");
+    assert.ok(Date.now() - started < 60_000, `the send failed only after ${Date.now() - started} ms`);
     await dead.close();
   });
 
