@@ -20,7 +20,11 @@ export async function kcatLines(topic: string, expected?: number): Promise<strin
   const stdout = stackIsSecure()
     ? await stack("kafka-tool", "org.apache.kafka.tools.consumer.ConsoleConsumer", "--bootstrap-server", KAFKA_BROKERS[0], "--topic", topic,
         "--from-beginning", "--timeout-ms", "20000", ...enough, "--consumer.config", secureClientProperties())
-    : (await run("kcat", ["-C", "-b", KAFKA_BROKERS[0], "-t", topic, "-e", "-o", "beginning", "-q"], { maxBuffer: 256 * 1024 * 1024, timeout: 60_000 })).stdout;
+    : (await run("kcat", ["-C", "-b", KAFKA_BROKERS[0], "-t", topic, "-e", "-o", "beginning", "-q"], { maxBuffer: 256 * 1024 * 1024, timeout: 60_000 }).catch((error: NodeJS.ErrnoException) => {
+        // `npm run test:stack` checks for kcat first; this is for a stack test run on its own.
+        if (error.code === "ENOENT") throw new Error("kcat is not installed: sudo apt-get install kcat (or bash scripts/setup.sh)");
+        throw error;
+      })).stdout;
   return stdout.split("\n").filter((line) => line.length > 0);
 }
 

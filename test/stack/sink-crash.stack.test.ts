@@ -39,7 +39,6 @@ describe("sink crash safety on Kafka and HDFS", () => {
       KAFKA_BROKERS: KAFKA_BROKERS.join(","),
       EVENTS_TOPIC: `crash-${id}`,
       TOPIC_PARTITIONS: "2",
-      SINK_GROUP: `crash-${id}`,
       STORAGE: "hdfs",
       HDFS_URI,
       WAREHOUSE_DIR: `/tmp/sink-crash-${id}`,
@@ -67,12 +66,13 @@ describe("sink crash safety on Kafka and HDFS", () => {
     const stream = ["--mode", "stream", "--no-register"];
     const rand = prng(20261202);
     const kill = (): CrashStep => ({ afterMs: 3000 + Math.floor(rand() * 4000) });
-    // `between-renames` right after `after-upload` (which renames nothing): its first rename is of a fresh batch.
+    // `between-renames` right after a point that renames nothing: its first rename is of a fresh batch.
     const steps: CrashStep[] = [
       { point: "after-local-write", occurrence: 1 },
       kill(),
       { point: "mid-upload", occurrence: 2 },
       { point: "after-upload", occurrence: 2 },
+      { point: "after-ownership-check", occurrence: 1 },
       { point: "between-renames", occurrence: 1 },
       kill(),
       { point: "after-renames", occurrence: 1 },
@@ -89,19 +89,25 @@ describe("sink crash safety on Kafka and HDFS", () => {
       "every named point is scheduled",
     );
 
+    // Each run joins a consumer group of its own: a SIGKILLed member stays in its group until its
+    // session times out, and a restart in the same group waits for that rebalance (up to a minute,
+    // twice: recovery reads through the group too). Where the sink resumes comes from the committed
+    // files, never from the group, so this changes how long a restart waits, not what it lands.
+    let runs = 0;
+    const runEnv = () => ({ ...env, SINK_GROUP: `crash-${id}-${++runs}` });
     await append(600);
     const took: string[] = [];
     for (const step of steps) {
       const started = Date.now();
       if ("point" in step) {
         await append(ROLL_ROWS * step.occurrence + ROLL_ROWS / 2);
-        await crash(step, stream, env, BACKUP_MS);
+        await crash(step, stream, runEnv(), BACKUP_MS);
         if (step.point === "between-renames") {
           const half = await halfCommitted(storage);
           assert.ok(half.renamed.length > 0 && half.waiting.length > 0, `${describeStep(step)} left no half-committed batch: ${JSON.stringify(half)}`);
         }
       } else {
-        const run = crash(step, stream, env, BACKUP_MS);
+        const run = crash(step, stream, runEnv(), BACKUP_MS);
         await append(250); // more events arrive while the sink runs
         await run;
       }
@@ -110,13 +116,13 @@ describe("sink crash safety on Kafka and HDFS", () => {
     t.diagnostic(`crashes: ${took.join(", ")}`);
     await mirrorWarehouse(storage, mirror.storage.warehouse);
     assert.ok(Number((await readTable(mirror, "events", "count(*) AS n"))[0]?.n ?? 0) > 0, "no event landed before the final run");
-    const final = await runSinkChild(["--mode", "batch", "--no-register"], env, null);
+    const final = await runSinkChild(["--mode", "batch", "--no-register"], runEnv(), null);
     assert.equal(final.code, 0, final.stderr);
     await check();
 
     // Compaction crashed after its rename; the next sink start deletes the inputs the merged file covers.
     await crash(compactSteps[0], ["--compact", "--no-register"], env, BACKUP_MS);
-    const restarted = await runSinkChild(["--mode", "batch", "--no-register"], env, null);
+    const restarted = await runSinkChild(["--mode", "batch", "--no-register"], runEnv(), null);
     assert.equal(restarted.code, 0, restarted.stderr);
     await check();
     // Compaction crashed among its deletes; the next compaction finishes.
