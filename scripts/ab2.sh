@@ -64,6 +64,9 @@ trap on_signal INT TERM
 run() {
   "$@" &
   child=$!
+  # A signal that came before the child existed (e.g. just after "sleeping" was printed) found no
+  # child to stop: stop it now, or the wait below would sit out the whole pause.
+  [ "$stopping" -eq 1 ] && kill -TERM "$child" 2>/dev/null
   local status=0
   wait "$child" || status=$?
   if [ "$stopping" -eq 1 ]; then

@@ -12,8 +12,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as posix from "node:path/posix";
+import type { Config } from "../../src/config";
+import type { GameEvent } from "../../src/events";
 import type { FaultPoint, FaultRecord } from "../../src/sink/faults";
 import type { Storage } from "../../src/storage";
+import { fillLog } from "./helpers";
 
 const SINK_BIN = path.join(__dirname, "..", "..", "src", "bin", "sink.js");
 
@@ -97,6 +100,30 @@ export async function halfCommitted(storage: Storage, tempFolder = "_sink_tmp"):
   const renamed = (await names(storage.root)).filter((f) => batches.has(f.name));
   const ofBatch = new Set(renamed.map((f) => f.name));
   return { renamed: renamed.map((f) => `${f.table}/${f.name}`), waiting: waiting.filter((w) => ofBatch.has(w.name)).map((w) => `${w.table}/${w.name}`) };
+}
+
+/** Fails unless `step`'s crash left a batch committed in some tables only (see `halfCommitted`). */
+export async function assertHalfCommitted(storage: Storage, step: CrashStep): Promise<void> {
+  const half = await halfCommitted(storage);
+  assert.ok(half.renamed.length > 0 && half.waiting.length > 0, `${describeStep(step)} left no half-committed batch: ${JSON.stringify(half)}`);
+}
+
+/**
+ * The events a crash test has logged so far, on two partitions. Seven bad messages (one of each
+ * kind) follow every 13th event: every batch then has dead letters, so a file in each of the five
+ * tables, one more than the renames that run at once.
+ */
+export function crashLog(config: Config) {
+  const log = {
+    valid: [] as GameEvent[],
+    bad: 0,
+    async append(n: number): Promise<void> {
+      const filled = await fillLog(config, n, { from: log.valid.length, badEvery: 13, partitions: 2 });
+      log.valid.push(...filled.valid);
+      log.bad += filled.bad;
+    },
+  };
+  return log;
 }
 
 function tail(text: string): string {

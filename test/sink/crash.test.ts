@@ -10,13 +10,12 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, describe, it } from "node:test";
-import type { GameEvent } from "../../src/events";
 import { FAULT_POINTS, type FaultPoint } from "../../src/sink/faults";
 import { prng } from "../helpers/prng";
 import { createStorage } from "../../src/storage";
-import { crash, describeStep, halfCommitted, killChildren, runSinkChild, type CrashStep } from "./crash-harness";
+import { assertHalfCommitted, crash, crashLog, describeStep, killChildren, runSinkChild, type CrashStep } from "./crash-harness";
 import { assertExactlyOnce } from "./expect";
-import { fillLog, readTable, tempDataDir, testConfig } from "./helpers";
+import { readTable, tempDataDir, testConfig } from "./helpers";
 
 const ROLL_ROWS = 120;
 /** The sink's commit points, in protocol order; each is crashed twice, at different occurrences. */
@@ -66,38 +65,27 @@ describe("sink crash safety", () => {
     assert.deepEqual([...SINK_POINTS, ...COMPACT_POINTS].sort(), [...FAULT_POINTS].sort());
   });
 
-  it("keeps every event exactly once in every table across SIGKILLs at every commit point, random SIGKILLs and crashed compactions", { timeout: 15 * 60_000 }, async (t) => {
+  it("keeps every event exactly once in every table across SIGKILLs at every commit point, random SIGKILLs and crashed compactions", async (t) => {
     const dataDir = tempDataDir("sink-crash-");
     const config = testConfig(dataDir, { TOPIC_PARTITIONS: "2", SINK_MAX_MESSAGE_BYTES: "4096" });
     const env = sinkEnv(dataDir);
     const storage = createStorage(config.storage);
     const stream = ["--mode", "stream", "--no-register"];
     const rand = prng(20261127);
-    const valid: GameEvent[] = [];
-    let bad = 0;
-    // Bad messages (seven kinds) after every 13th event: every batch then has dead letters, so five
-    // files (one per table), one more than the renames that run at once.
-    const append = async (n: number) => {
-      const filled = await fillLog(config, n, { from: valid.length, badEvery: 13, partitions: 2 });
-      valid.push(...filled.valid);
-      bad += filled.bad;
-    };
-    await append(1500);
+    const log = crashLog(config);
+    await log.append(1500);
 
     const steps = schedule(rand);
     for (const [i, step] of steps.entries()) {
       if ("point" in step) {
         // Records enough for `occurrence` row-rolls that no earlier run committed: the point's
         // occurrence exists however far the previous runs got.
-        await append(ROLL_ROWS * step.occurrence + ROLL_ROWS / 2);
+        await log.append(ROLL_ROWS * step.occurrence + ROLL_ROWS / 2);
         await crash(step, stream, env, BACKUP_MS);
-        if (step.point === "between-renames") {
-          const half = await halfCommitted(storage);
-          assert.ok(half.renamed.length > 0 && half.waiting.length > 0, `${describeStep(step)} left no half-committed batch: ${JSON.stringify(half)}`);
-        }
+        if (step.point === "between-renames") await assertHalfCommitted(storage, step);
       } else {
         const run = crash(step, stream, env, BACKUP_MS);
-        if (i % 4 === 1) await append(250); // more events arrive while the sink runs
+        if (i % 4 === 1) await log.append(250); // more events arrive while the sink runs
         await run;
       }
     }
@@ -105,21 +93,21 @@ describe("sink crash safety", () => {
     // The killed runs made progress on their own (the final run is not doing all the work).
     const landed = await readTable(config, "events", "count(*) AS n");
     // (Not a fixed share: how far a randomly killed run gets depends on the machine's load.)
-    assert.ok(Number(landed[0]?.n ?? 0) > 0, `no event of ${valid.length} landed before the final run`);
+    assert.ok(Number(landed[0]?.n ?? 0) > 0, `no event of ${log.valid.length} landed before the final run`);
     const final = await runSinkChild(["--mode", "batch", "--no-register"], env, null);
     assert.equal(final.code, 0, final.stderr);
-    await assertExactlyOnce(config, valid, bad);
+    await assertExactlyOnce(config, log.valid, log.bad);
 
     // Compaction crashed between its rename and its deletes: the next sink start removes the inputs the merged file covers.
     await crash({ point: "compact-after-rename", occurrence: 2 }, ["--compact"], env, BACKUP_MS);
     const restarted = await runSinkChild(["--mode", "batch", "--no-register"], env, null);
     assert.equal(restarted.code, 0, restarted.stderr);
-    await assertExactlyOnce(config, valid, bad);
+    await assertExactlyOnce(config, log.valid, log.bad);
     // Compaction crashed among its deletes: the next compaction finishes the job.
     await crash({ point: "compact-mid-delete", occurrence: 3 }, ["--compact"], env, BACKUP_MS);
     const compacted = await runSinkChild(["--compact"], env, null);
     assert.equal(compacted.code, 0, compacted.stderr);
-    await assertExactlyOnce(config, valid, bad);
+    await assertExactlyOnce(config, log.valid, log.bad);
     const leftovers = fs.readdirSync(config.storage.warehouse).filter((d) => d.startsWith("_"));
     for (const d of leftovers) assert.deepEqual(fs.readdirSync(path.join(config.storage.warehouse, d), { recursive: true }).filter((f) => String(f).endsWith(".parquet")), [], `temp files left in ${d}`);
   });

@@ -12,13 +12,12 @@ import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { after, describe, it } from "node:test";
 import { loadConfig } from "../../src/config";
-import type { GameEvent } from "../../src/events";
 import { FAULT_POINTS } from "../../src/sink/faults";
 import { createStorage } from "../../src/storage";
 import { prng } from "../helpers/prng";
-import { crash, describeStep, halfCommitted, killChildren, runSinkChild, type CrashStep } from "../sink/crash-harness";
+import { assertHalfCommitted, crash, crashLog, describeStep, killChildren, runSinkChild, type CrashStep } from "../sink/crash-harness";
 import { assertExactlyOnce } from "../sink/expect";
-import { fillLog, mirrorWarehouse, readTable, tempDataDir } from "../sink/helpers";
+import { mirrorWarehouse, readTable, tempDataDir } from "../sink/helpers";
 import { ensureStack, HDFS_URI, KAFKA_BROKERS } from "./stack";
 
 const ROLL_ROWS = 120;
@@ -53,16 +52,9 @@ describe("sink crash safety on Kafka and HDFS", () => {
     const mirror = loadConfig({ ...env, STORAGE: "local", WAREHOUSE_DIR: path.join(dataDir, "mirror") }, dataDir);
     const check = async () => {
       await mirrorWarehouse(storage, mirror.storage.warehouse);
-      await assertExactlyOnce(mirror, valid, bad);
+      await assertExactlyOnce(mirror, log.valid, log.bad);
     };
-    const valid: GameEvent[] = [];
-    let bad = 0;
-    const append = async (n: number) => {
-      // Bad messages after every 13th event: each batch has dead letters, so a file in every table.
-      const filled = await fillLog(config, n, { from: valid.length, badEvery: 13, partitions: 2 });
-      valid.push(...filled.valid);
-      bad += filled.bad;
-    };
+    const log = crashLog(config);
     const stream = ["--mode", "stream", "--no-register"];
     const rand = prng(20261202);
     const kill = (): CrashStep => ({ afterMs: 3000 + Math.floor(rand() * 4000) });
@@ -95,20 +87,17 @@ describe("sink crash safety on Kafka and HDFS", () => {
     // files, never from the group, so this changes how long a restart waits, not what it lands.
     let runs = 0;
     const runEnv = () => ({ ...env, SINK_GROUP: `crash-${id}-${++runs}` });
-    await append(600);
+    await log.append(600);
     const took: string[] = [];
     for (const step of steps) {
       const started = Date.now();
       if ("point" in step) {
-        await append(ROLL_ROWS * step.occurrence + ROLL_ROWS / 2);
+        await log.append(ROLL_ROWS * step.occurrence + ROLL_ROWS / 2);
         await crash(step, stream, runEnv(), BACKUP_MS);
-        if (step.point === "between-renames") {
-          const half = await halfCommitted(storage);
-          assert.ok(half.renamed.length > 0 && half.waiting.length > 0, `${describeStep(step)} left no half-committed batch: ${JSON.stringify(half)}`);
-        }
+        if (step.point === "between-renames") await assertHalfCommitted(storage, step);
       } else {
         const run = crash(step, stream, runEnv(), BACKUP_MS);
-        await append(250); // more events arrive while the sink runs
+        await log.append(250); // more events arrive while the sink runs
         await run;
       }
       took.push(`${describeStep(step)} ${((Date.now() - started) / 1000).toFixed(1)} s`);
