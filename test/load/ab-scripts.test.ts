@@ -90,13 +90,18 @@ describe("ab scripts against the API on the embedded log", { skip }, () => {
 
     const child = spawn(AB2_SH, ["--url", api.url, "--sleep", "60"], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
+    let interruptedAt = 0;
     child.stdout.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       // Interrupt during the 60 s pause after the first iteration.
-      if (out.includes("ab2.sh: sleeping 60 s")) child.kill("SIGINT");
+      if (out.includes("ab2.sh: sleeping 60 s") && !interruptedAt) {
+        interruptedAt = Date.now();
+        child.kill("SIGINT");
+      }
     });
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     assert.equal(code, 0);
+    assert.ok(Date.now() - interruptedAt < 20_000, `stopped ${Date.now() - interruptedAt} ms after SIGINT, not at once`);
     assert.match(out, /ab2\.sh: stopped after 1 iteration\(s\)/);
   });
 
