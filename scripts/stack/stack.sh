@@ -79,13 +79,24 @@ timeout_of() { local v="${1}_timeout"; echo "${!v:-180}"; }
 
 is_ready() { stack_running "$1" && "${1}_ready" 2>/dev/null; }
 
-# The JDK each service runs on (Trino 476 needs 24+; the rest runs on 17).
-java_of() { if [ "$1" = trino ]; then echo 25; else echo 17; fi; }
+# The JDK a JVM service runs on (Trino 476 needs 24+; the others run on 17); none for PostgreSQL.
+java_of() {
+  case "$1" in
+    trino) echo 25 ;;
+    postgres) echo "" ;;
+    *) echo 17 ;;
+  esac
+}
 
 # Lists every missing prerequisite of the selected services with how to install it; fails if any.
 cmd_check() {
   local svc major missing=() seen=" "
   for svc in $(selected "$@"); do
+    if [ "$svc" = postgres ]; then
+      (postgres_bin) >/dev/null 2>&1 ||
+        missing+=("PostgreSQL server (postgres): sudo apt-get install postgresql (or bash scripts/setup.sh)")
+      continue
+    fi
     major="$(java_of "$svc")"
     if [[ "$seen" != *" java$major "* ]] && ! (stack_java "$major") >/dev/null 2>&1; then
       if [ "$major" = 17 ]; then
@@ -95,7 +106,7 @@ cmd_check() {
       fi
       seen+="java$major "
     fi
-    # Maven only fetches: a service whose downloads are cached runs without it.
+    # Maven only fetches: a JVM service whose downloads are cached runs without it.
     if [[ "$seen" != *" mvn "* ]] && [ ! -d "$(stack_cache_dir "$svc")" ] && ! command -v mvn >/dev/null 2>&1; then
       missing+=("Maven (to download $svc from Maven Central): sudo apt-get install maven (or bash scripts/setup.sh)")
       seen+="mvn "
