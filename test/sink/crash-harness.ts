@@ -82,24 +82,26 @@ export async function crash(step: CrashStep, args: string[], env: NodeJS.Process
 
 /**
  * Files of one batch that are both renamed into their table and still waiting in the temp folder:
- * the state a crash between the renames of two tables leaves, which recovery must complete.
- * (Temp layout `_sink_tmp/<table>/dt=<day>/<name>`, final `<table>/dt=<day>/<name>`.)
+ * the state a crash between the renames of two tables leaves, which recovery must complete. A
+ * batch's files share one name (its offset range) in every table; the temp folder's layout below
+ * `_sink_tmp/` is the sink's business, so it is walked whole.
  */
 export async function halfCommitted(storage: Storage, tempFolder = "_sink_tmp"): Promise<{ renamed: string[]; waiting: string[] }> {
-  const names = async (dir: string) => {
-    const out: { table: string; name: string }[] = [];
-    for (const table of (await storage.list(dir)).filter((e) => e.isDirectory && !e.name.startsWith("_"))) {
-      for (const day of (await storage.list(table.path)).filter((e) => e.isDirectory)) {
-        for (const f of await storage.list(day.path)) if (f.name.endsWith(".parquet")) out.push({ table: table.name, name: f.name });
-      }
+  const parquet = async (dir: string, into: string[] = []): Promise<string[]> => {
+    for (const entry of await storage.list(dir)) {
+      if (entry.isDirectory) await parquet(entry.path, into);
+      else if (entry.name.endsWith(".parquet")) into.push(posix.relative(storage.root, entry.path));
     }
-    return out;
+    return into;
   };
-  const waiting = await names(posix.join(storage.root, tempFolder));
-  const batches = new Set(waiting.map((w) => w.name));
-  const renamed = (await names(storage.root)).filter((f) => batches.has(f.name));
-  const ofBatch = new Set(renamed.map((f) => f.name));
-  return { renamed: renamed.map((f) => `${f.table}/${f.name}`), waiting: waiting.filter((w) => ofBatch.has(w.name)).map((w) => `${w.table}/${w.name}`) };
+  const temp = posix.join(storage.root, tempFolder);
+  const waiting = await parquet(temp);
+  const final: string[] = [];
+  for (const table of (await storage.list(storage.root)).filter((e) => e.isDirectory && !e.name.startsWith("_"))) await parquet(table.path, final);
+  const base = (p: string) => posix.basename(p);
+  const renamedNames = new Set(final.map(base));
+  const waitingNames = new Set(waiting.map(base));
+  return { renamed: final.filter((f) => waitingNames.has(base(f))), waiting: waiting.filter((w) => renamedNames.has(base(w))) };
 }
 
 /** Fails unless `step`'s crash left a batch committed in some tables only (see `halfCommitted`). */
