@@ -8,21 +8,21 @@
 // Every test gets a default timeout, so a hang fails with the test's name instead of stalling the
 // run. It is a backstop: node applies it to each test file as a whole too, so it is sized for the
 // longest file (the notebooks' report run) on a loaded machine; the waits inside the tests have
-// their own, shorter deadlines. The stack tier first checks its
-// prerequisites and brings the stack up with the project's own `npm run stack -- up` (a running,
-// ready service is left alone): a stack test never skips because a service is down, it fails.
+// their own, shorter deadlines. The stack tier first checks its prerequisites and brings the stack
+// up with the project's own `npm run stack -- up` (a running, ready service is left alone): a stack
+// test never skips because a service is down, it fails.
 const fs = require("node:fs");
 const path = require("node:path");
 const { spawnSync } = require("node:child_process");
 
-const TIMEOUT_MS = { fast: 10 * 60_000, stack: 20 * 60_000 };
+const TIMEOUT_MS = { fast: 10 * 60_000, stack: 20 * 60_000, browser: 10 * 60_000 };
 
 const tier = process.argv[2] ?? "fast";
 const filters = process.argv.slice(3);
 const repo = path.join(__dirname, "..");
 const root = path.join(repo, "dist", "test");
 if (!(tier in TIMEOUT_MS)) {
-  console.error(`unknown tier "${tier}" (fast or stack)`);
+  console.error(`unknown tier "${tier}" (fast, stack or browser)`);
   process.exit(2);
 }
 
@@ -35,8 +35,10 @@ function walk(dir) {
 }
 
 const tierOf = (f) => (f.endsWith(".stack.test.js") ? "stack" : f.endsWith(".browser.test.js") ? "browser" : "fast");
+// tsc never deletes an output: a test whose source was deleted or renamed would still run from dist.
+const hasSource = (f) => fs.existsSync(path.join(repo, path.relative(path.join(repo, "dist"), f)).replace(/\.js$/, ".ts"));
 const files = walk(root)
-  .filter((f) => f.endsWith(".test.js") && tierOf(f) === tier)
+  .filter((f) => f.endsWith(".test.js") && tierOf(f) === tier && hasSource(f))
   .filter((f) => filters.every((needle) => f.includes(needle)))
   .sort();
 if (files.length === 0) {
