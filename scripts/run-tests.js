@@ -15,7 +15,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { spawnSync } = require("node:child_process");
 
-const TIMEOUT_MS = { fast: 10 * 60_000, stack: 20 * 60_000, browser: 10 * 60_000 };
+const TIMEOUT_MS = { fast: 10 * 60_000, stack: 20 * 60_000, browser: 20 * 60_000 };
 
 const tier = process.argv[2] ?? "fast";
 const filters = process.argv.slice(3);
