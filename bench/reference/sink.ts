@@ -110,7 +110,7 @@ export async function prepareTopic(kafka: TopicTools, topic: string, events: num
   log(`filled ${topic} with ${events} events in ${fmt((Date.now() - t0) / 1000)} s`);
 }
 
-async function measure(proc: Started): Promise<{ exit: number | string; wallSeconds: number; usage: TreeUsage }> {
+export async function measure(proc: Started): Promise<{ exit: number | string; wallSeconds: number; usage: TreeUsage }> {
   const t0 = process.hrtime.bigint();
   const monitor = new TreeMonitor(proc.pid, 200);
   const exit = await proc.exited;
@@ -118,20 +118,28 @@ async function measure(proc: Started): Promise<{ exit: number | string; wallSeco
   return { exit, wallSeconds, usage: monitor.stop() };
 }
 
-async function runOurs(settings: BenchSettings, dir: string, topic: string, base: string, round: number): Promise<SinkRun> {
-  const proc = start(`ours-${round}`, process.execPath, [path.join(settings.repoRoot, "dist", "src", "bin", "sink.js"), "--mode", "batch"], {
-    logFile: path.join(dir, `ours-${round}.log`),
+/**
+ * Starts our sink (`--mode batch`) on the real stack, writing under `base`; `env` adds or overrides
+ * variables; `repoRoot` runs another build (an A/B comparison).
+ */
+export function startOurSink(settings: BenchSettings, name: string, dir: string, topic: string, base: string, env: NodeJS.ProcessEnv = {}, repoRoot = settings.repoRoot): Started {
+  return start(name, process.execPath, [path.join(repoRoot, "dist", "src", "bin", "sink.js"), "--mode", "batch"], {
+    logFile: path.join(dir, `${name}.log`),
     env: {
       ...settings.baseEnv,
       PIPELINE_STACK: "real",
       EVENTS_TOPIC: topic,
       WAREHOUSE_DIR: base,
-      DATA_DIR: path.join(dir, `ours-${round}`),
+      DATA_DIR: path.join(dir, name),
       SINK_GROUP: `bench-${path.basename(base)}`,
       SINK_METRICS_PORT: "0",
-      PRESTO_SCHEMA: `bench_ours_r${round}`,
+      ...env,
     },
   });
+}
+
+async function runOurs(settings: BenchSettings, dir: string, topic: string, base: string, round: number): Promise<SinkRun> {
+  const proc = startOurSink(settings, `ours-${round}`, dir, topic, base, { PRESTO_SCHEMA: `bench_ours_r${round}` });
   const m = await measure(proc);
   return {
     contender: "ours",

@@ -8,10 +8,10 @@ import type { TableDef } from "../events";
 import { QueryError } from "../errors";
 import { visibleFilesGlob } from "../storage/layout";
 import { duckdbCreateView, literal } from "./ddl";
-import type { QueryEngine, QueryResult } from "./engine";
+import type { QueryEngine, QueryResult, TableLocation } from "./engine";
 
 export interface DuckDbEngineOptions {
-  /** Database file; in memory by default (the views are re-created by registerTable). */
+  /** Database file; in memory by default (the views are re-created by registerTables). */
   path?: string;
 }
 
@@ -66,12 +66,14 @@ export class DuckDbEngine implements QueryEngine {
     });
   }
 
-  async registerTable(table: TableDef, location: string): Promise<void> {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !location.startsWith("file:")) {
-      throw new QueryError(`DuckDB reads local files only, not ${location} (use Trino/Presto for HDFS tables)`);
+  async registerTables(tables: readonly TableLocation[]): Promise<void> {
+    for (const { table, location } of tables) {
+      if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !location.startsWith("file:")) {
+        throw new QueryError(`DuckDB reads local files only, not ${location} (use Trino/Presto for HDFS tables)`);
+      }
+      this.locations.set(table.name, localPath(location));
+      await this.syncPartitions(table);
     }
-    this.locations.set(table.name, localPath(location));
-    await this.syncPartitions(table);
   }
 
   async syncPartitions(table: TableDef): Promise<void> {

@@ -17,6 +17,12 @@ export interface QueryResult {
   rows: Record<string, unknown>[];
 }
 
+/** A table and where its files live (a URI the engine reads). */
+export interface TableLocation {
+  table: TableDef;
+  location: string;
+}
+
 export interface QueryEngine {
   readonly kind: "duckdb" | "trino" | "presto";
   /**
@@ -25,8 +31,11 @@ export interface QueryEngine {
    */
   readonly registersPartitions: boolean;
   query(sql: string): Promise<QueryResult>;
-  /** Creates the table over `location` if missing (idempotent); DDL derived from the contract. */
-  registerTable(table: TableDef, location: string): Promise<void>;
+  /**
+   * Creates each table over its location if missing, and adds the columns a newer contract brought
+   * (idempotent); DDL derived from the contract. New partitions need syncPartitions.
+   */
+  registerTables(tables: readonly TableLocation[]): Promise<void>;
   /** Makes partitions (dt=...) that appeared since the last call visible to queries. */
   syncPartitions(table: TableDef): Promise<void>;
   close(): Promise<void>;

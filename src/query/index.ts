@@ -1,4 +1,4 @@
-export type { QueryEngine, QueryResult, QueryColumn } from "./engine";
+export type { QueryEngine, QueryResult, QueryColumn, TableLocation } from "./engine";
 export { DuckDbEngine } from "./duckdb-engine";
 export type { DuckDbEngineOptions } from "./duckdb-engine";
 export { PrestoEngine } from "./presto-engine";

@@ -8,7 +8,7 @@ import type { TableDef } from "../events";
 import { ConfigError, QueryError } from "../errors";
 import type { Secret } from "../secret";
 import { literal, prestoAddColumn, trinoCreateSchema, trinoCreateTable, trinoSyncPartitions } from "./ddl";
-import type { QueryEngine, QueryResult } from "./engine";
+import type { QueryEngine, QueryResult, TableLocation } from "./engine";
 
 export interface PrestoEngineOptions {
   kind: "trino" | "presto";
@@ -23,7 +23,7 @@ export interface PrestoEngineOptions {
   ca?: string | null;
   /** Bound on one query, in seconds (the client kills the query past it). */
   timeoutSec?: number;
-  /** How often the client polls a running query (ms). */
+  /** Pause before each poll of a running query (ms). */
   pollMs?: number;
 }
 
@@ -74,7 +74,6 @@ export class PrestoEngine implements QueryEngine {
   private readonly client: Client;
   private readonly dialect: "trino" | "presto";
   private readonly where: { catalog: string; schema: string };
-  private schemaReady = false;
   /** The last sync of each table (settled or not; never rejects). */
   private readonly syncs = new Map<string, Promise<void>>();
 
@@ -96,7 +95,10 @@ export class PrestoEngine implements QueryEngine {
       schema: options.schema,
       source: "game-events",
       engine: options.kind === "trino" ? "trino" : "presto",
-      checkInterval: options.pollMs ?? 100,
+      // presto-client sleeps this long before each poll; the coordinator holds a poll open until the
+      // query moves on (up to ~1 s), so a short pause costs no spinning, and a long one is paid by
+      // every statement, DDL and partition syncs included (bench/RESULTS.md "sink on the real stack").
+      checkInterval: options.pollMs ?? 10,
       timeout: options.timeoutSec ?? 120,
     });
   }
@@ -142,22 +144,41 @@ export class PrestoEngine implements QueryEngine {
     }
   }
 
-  async registerTable(table: TableDef, location: string): Promise<void> {
-    if (!this.schemaReady) {
-      await this.createSchema();
-      this.schemaReady = true;
-    }
-    await this.query(trinoCreateTable(table, location, this.where, this.dialect));
-    // CREATE TABLE IF NOT EXISTS keeps an older table as it was: add the contract's new columns.
-    // Parquet columns are matched by name, so older files read them as NULL.
-    const existing = await this.query(
-      `SELECT column_name FROM ${this.options.catalog}.information_schema.columns ` +
-        `WHERE table_schema = ${literal(this.options.schema)} AND table_name = ${literal(table.name)}`,
+  async registerTables(tables: readonly TableLocation[]): Promise<void> {
+    // One query for the columns of every table: when all exist with the contract's columns (every
+    // start but the first), registering costs no other statement.
+    const existing = await this.columnsOf(tables.map((t) => t.table.name));
+    if (tables.some((t) => !existing.has(t.table.name))) await this.createSchema();
+    await Promise.all(
+      tables.map(async ({ table, location }) => {
+        let have = existing.get(table.name);
+        if (!have) {
+          await this.query(trinoCreateTable(table, location, this.where, this.dialect));
+          // IF NOT EXISTS keeps a table another process created meanwhile, maybe from an older contract.
+          have = (await this.columnsOf([table.name])).get(table.name) ?? new Set<string>();
+        }
+        // Parquet columns are matched by name, so older files read the contract's new columns as NULL.
+        for (const column of table.columns) {
+          if (!have.has(column.name)) await this.query(prestoAddColumn(table, column, this.where, this.dialect));
+        }
+      }),
     );
-    const have = new Set(existing.rows.map((r) => String(r.column_name)));
-    for (const column of table.columns) {
-      if (!have.has(column.name)) await this.query(prestoAddColumn(table, column, this.where, this.dialect));
+  }
+
+  /** Column names per existing table among `names` (absent: no such table). */
+  private async columnsOf(names: readonly string[]): Promise<Map<string, Set<string>>> {
+    const result = await this.query(
+      `SELECT table_name, column_name FROM ${this.options.catalog}.information_schema.columns ` +
+        `WHERE table_schema = ${literal(this.options.schema)} AND table_name IN (${names.map(literal).join(", ")})`,
+    );
+    const out = new Map<string, Set<string>>();
+    for (const row of result.rows) {
+      const table = String(row.table_name);
+      const columns = out.get(table) ?? new Set<string>();
+      columns.add(String(row.column_name));
+      out.set(table, columns);
     }
+    return out;
   }
 
   /**

@@ -8,11 +8,12 @@ export function tableDir(storage: Storage, table: TableDef): string {
   return path.posix.join(storage.root, table.name);
 }
 
-/** Registers every table (idempotent) and makes its current partitions visible. */
+/**
+ * Registers every table (idempotent) and makes its current partitions visible. The partitions of
+ * the tables are synced concurrently: on Trino each sync is a query of its own, mostly waiting.
+ */
 export async function registerTables(engine: QueryEngine, storage: Storage, tables: readonly TableDef[] = TABLES): Promise<void> {
-  for (const table of tables) {
-    await storage.mkdirs(tableDir(storage, table));
-    await engine.registerTable(table, storage.uri(tableDir(storage, table)));
-    await engine.syncPartitions(table);
-  }
+  await Promise.all(tables.map((table) => storage.mkdirs(tableDir(storage, table))));
+  await engine.registerTables(tables.map((table) => ({ table, location: storage.uri(tableDir(storage, table)) })));
+  await Promise.all(tables.map((table) => engine.syncPartitions(table)));
 }

@@ -57,12 +57,18 @@ export async function commitBatch(
   before: Promise<unknown> = Promise.resolve(),
 ): Promise<CommitResult> {
   const localDir = path.join(ctx.tmpDir, `batch-${randomUUID()}`);
+  // The timeline of a run (bench/sink-timeline.ts): which batch was built, waited and stored when.
+  const offsets = [...ranges.values()].map((r) => `${r.partition}:${r.start}-${r.end}`).join(" ");
   try {
     const built = await ctx.writer.write(sealed, localDir, (p) => fileName(rangeOf(ranges, p)));
+    ctx.logger.debug("built", { offsets, files: built.length });
     ctx.faults("after-local-write");
     await before;
+    ctx.logger.debug("storing", { offsets });
     const todo = built.filter((f) => !skip(f.table.name, f.dt, rangeOf(ranges, f.partition)));
-    return await withRetry(ctx, () => uploadAndRename(ctx, todo, ranges));
+    const result = await withRetry(ctx, () => uploadAndRename(ctx, todo, ranges));
+    ctx.logger.debug("stored", { offsets, files: result.files.length });
+    return result;
   } finally {
     await fs.rm(localDir, { recursive: true, force: true });
   }

@@ -3,20 +3,23 @@
  */
 import type { TableDef } from "../events";
 import type { Storage } from "../storage";
+import { eachBounded } from "./bounded";
 import { parseDtFolder, parseFileName, tableDir } from "./naming";
 import type { CommittedFile } from "./recovery-plan";
 
+/** Listings running at once: on HDFS each is a round trip to the NameNode, mostly waiting. */
+const LIST_CONCURRENCY = 8;
+
 /** Every committed file (by name) of `tables`; other names (temp files, markers) are ignored. */
 export async function listCommitted(storage: Storage, tables: readonly TableDef[]): Promise<CommittedFile[]> {
-  const out: CommittedFile[] = [];
-  for (const table of tables) {
-    for (const folder of await storage.list(tableDir(storage.root, table.name))) {
+  const folders = await eachBounded(tables, LIST_CONCURRENCY, async (table) =>
+    (await storage.list(tableDir(storage.root, table.name))).flatMap((folder) => {
       const dt = folder.isDirectory ? parseDtFolder(folder.name) : null;
-      if (dt === null) continue;
-      out.push(...(await listPartition(storage, table.name, dt, folder.path)));
-    }
-  }
-  return out;
+      return dt === null ? [] : [{ table: table.name, dt, path: folder.path }];
+    }),
+  );
+  const files = await eachBounded(folders.flat(), LIST_CONCURRENCY, (f) => listPartition(storage, f.table, f.dt, f.path));
+  return files.flat();
 }
 
 /** Committed files of one dt folder. */

@@ -20,11 +20,11 @@ import type { Transport } from "../transport";
 import { commitBatch, type CommitContext } from "./commit";
 import { listCommitted } from "./committed-files";
 import { BatchKeys } from "./dedup";
-import { sinkTempDir, SINK_TEMP_FOLDER, type OffsetRange } from "./naming";
+import { partitionKey, sinkTempDir, SINK_TEMP_FOLDER, type OffsetRange } from "./naming";
 import { DuckdbParquetWriter } from "./parquet/duckdb-writer";
 import { readRanges } from "./read-range";
 import { isCovered, planRecovery, type CommittedFile } from "./recovery-plan";
-import { routeRecord } from "./route";
+import { routeRecord, type RoutedRecord } from "./route";
 
 export interface RecoveryContext extends Omit<CommitContext, "writer"> {
   transport: Transport;
@@ -43,7 +43,7 @@ export interface Recovered {
   /** Every committed file of the recovered partitions after recovery. */
   files: CommittedFile[];
   /** Files written to complete a half-committed batch. */
-  repaired: number;
+  repaired: CommittedFile[];
   /** Superseded files deleted. */
   superseded: number;
 }
@@ -51,9 +51,12 @@ export interface Recovered {
 /** Recovers `partitions` of the topic (a worker's new assignment). */
 export async function recover(ctx: RecoveryContext, partitions: readonly number[]): Promise<Recovered> {
   const { storage, logger } = ctx;
-  for (const p of partitions) await fence(storage, sinkTempDir(storage.root, ctx.topic, p));
+  // At once: each is a round trip or two to the NameNode, mostly waiting.
+  await Promise.all(partitions.map((p) => fence(storage, sinkTempDir(storage.root, ctx.topic, p))));
+  // Folders an earlier fence moved away but was killed before deleting: nothing renames out of them.
+  await deleteFencedLeftovers(storage);
   // Temp files of the layout before per-partition folders: no sink writes there any more.
-  for (const t of ctx.tables) await storage.delete(posix.join(storage.root, SINK_TEMP_FOLDER, t.name));
+  await Promise.all(ctx.tables.map((t) => storage.delete(posix.join(storage.root, SINK_TEMP_FOLDER, t.name))));
 
   const mine = new Set(partitions);
   let files = (await listCommitted(storage, ctx.tables)).filter((f) => f.range.topic === ctx.topic && mine.has(f.range.partition));
@@ -73,8 +76,11 @@ export async function recover(ctx: RecoveryContext, partitions: readonly number[
     next: Object.fromEntries(plan.next),
     repaired: repaired.length,
   });
-  return { next: plan.next, files, repaired: repaired.length, superseded: plan.superseded.length };
+  return { next: plan.next, files, repaired, superseded: plan.superseded.length };
 }
+
+/** Name prefix of a fenced temp folder, moved away to be deleted. */
+const FENCED_PREFIX = ".fenced-";
 
 /**
  * Moves a temp folder away in one rename, then deletes it. One rename is atomic on HDFS and on a
@@ -82,7 +88,7 @@ export async function recover(ctx: RecoveryContext, partitions: readonly number[
  * next) or finds its source gone. A recursive delete alone walks the folder and could race that.
  */
 async function fence(storage: Storage, dir: string): Promise<void> {
-  const away = posix.join(posix.dirname(dir), `.fenced-${randomUUID()}`);
+  const away = posix.join(posix.dirname(dir), `${FENCED_PREFIX}${randomUUID()}`);
   try {
     if (!(await storage.rename(dir, away))) throw new Error(`fence target ${away} exists`);
   } catch (error) {
@@ -92,11 +98,20 @@ async function fence(storage: Storage, dir: string): Promise<void> {
   await storage.delete(away);
 }
 
+async function deleteFencedLeftovers(storage: Storage): Promise<void> {
+  const entries = await storage.list(posix.join(storage.root, SINK_TEMP_FOLDER));
+  await Promise.all(entries.filter((e) => e.name.startsWith(FENCED_PREFIX)).map((e) => storage.delete(e.path)));
+}
+
 /** Replays each partition's last batch and commits only the (table, dt) files that are missing. */
 async function completeLastBatches(ctx: RecoveryContext, last: OffsetRange[], files: CommittedFile[]): Promise<CommittedFile[]> {
   if (last.length === 0) return [];
   const records = await readRanges(ctx.transport, ctx.topic, ctx.groupId, last);
+  const ingestedAt = Date.now();
+  const keys = new BatchKeys();
+  const routed: RoutedRecord[] = [];
   const ranges = new Map<number, OffsetRange>();
+  let missing = false;
   for (const range of last) {
     const got = records.get(range.partition) ?? [];
     if (got.length === 0 || got[0].offset !== range.start || got[got.length - 1].offset !== range.end) {
@@ -105,20 +120,22 @@ async function completeLastBatches(ctx: RecoveryContext, last: OffsetRange[], fi
       continue;
     }
     ranges.set(range.partition, range);
+    const made = new Map<string, { table: string; dt: string }>();
+    for (const rec of got) {
+      const r = routeRecord(rec, { maxMessageBytes: ctx.maxMessageBytes, ingestedAt });
+      if (!keys.admit(rec.partition, r)) continue; // as the first attempt did (dedup.ts)
+      routed.push(r);
+      for (const t of r.tables) made.set(partitionKey(t.name, r.dt), { table: t.name, dt: r.dt });
+    }
+    // Routing is pure, so it tells which (table, dt) files the batch makes: only a missing one is worth building.
+    missing ||= [...made.values()].some(({ table, dt }) => !isCovered(files, table, dt, range));
   }
-  if (ranges.size === 0) return [];
+  if (!missing) return [];
   // A writer of its own: the sink's may be staging other partitions' records meanwhile.
   const tmpDir = path.join(ctx.tmpDir, `recovery-${randomUUID()}`);
   const writer = await DuckdbParquetWriter.open(ctx.tables, { ...ctx.writerOptions, tmpDir });
   try {
-    const ingestedAt = Date.now();
-    const keys = new BatchKeys();
-    for (const p of ranges.keys()) {
-      for (const rec of records.get(p)!) {
-        const routed = routeRecord(rec, { maxMessageBytes: ctx.maxMessageBytes, ingestedAt });
-        if (keys.admit(rec.partition, routed)) writer.add(routed); // as the first attempt did (dedup.ts)
-      }
-    }
+    for (const r of routed) writer.add(r);
     const result = await commitBatch({ ...ctx, writer }, writer.seal(), ranges, (table, dt, range) => isCovered(files, table, dt, range));
     if (result.fenced.length > 0) throw new FencedError("partitions taken over while they were being recovered", result.fenced);
     for (const f of result.files) ctx.logger.warn("completed a half-committed batch", { table: f.table, dt: f.dt, path: f.path });

@@ -11,17 +11,17 @@ import { TABLES, type TableDef } from "../events";
 import { ConfigError, FencedError } from "../errors";
 import type { Logger } from "../logger";
 import type { QueryEngine } from "../query/engine";
-import { registerTables } from "../query/register";
 import type { Storage } from "../storage";
 import type { Offsets, Ownership, OwnershipCheck, Subscription, Transport } from "../transport";
-import type { CommitContext, CommitResult } from "./commit";
-import { DayAhead } from "./day-ahead";
+import type { CommitContext } from "./commit";
 import { createFaults, type Faults } from "./faults";
+import { GroupOffsets } from "./group-offsets";
 import { SinkMetrics } from "./metrics";
 import { startMetricsServer, type MetricsServer } from "./metrics-server";
 import { DuckdbParquetWriter } from "./parquet/duckdb-writer";
 import { partitionKey, TOPIC_PATTERN } from "./naming";
 import { recover } from "./recover";
+import { Registration } from "./registration";
 import { nextCheckIn } from "./roll-policy";
 import { SinkLoop } from "./sink-loop";
 
@@ -74,10 +74,34 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
     throw new ConfigError(`EVENTS_TOPIC "${topic}" cannot name table files (letters, digits, '.', '_', '-'; not starting with '.' or '_')`, "EVENTS_TOPIC");
   }
 
-  // 1. A clean local build folder of this worker's own (others may share DATA_DIR), and the Parquet writer.
-  const tmpDir = await workerTmpDir(config.sink.tmpDir);
+  let failure: Error | null = null;
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const fail = (error: Error) => {
+    failure ??= error;
+    stop();
+  };
+  const timeline = logger.child("timeline");
+
+  // 1. At once: the topic; a clean local build folder of this worker's own (others may share
+  //    DATA_DIR) and the Parquet writer; and, in the background, the tables' registration with the
+  //    query engine, which nothing below waits for (registration.ts says why).
+  const known = new Set<string>();
+  const registration = options.engine
+    ? new Registration({ engine: options.engine, storage, tables, logger: logger.child("registration"), known, dayAhead: mode === "stream", now: options.now, onFailed: fail })
+    : null;
+  const topicReady = transport
+    .ensureTopic(topic, { partitions: config.transport.partitions, replicationFactor: config.transport.replicationFactor })
+    .then(() => timeline.debug("topic ready"));
   const writerOptions = { compression: config.sink.compression, memoryLimit: config.sink.writerMemory };
-  const writer = await DuckdbParquetWriter.open(tables, { ...writerOptions, tmpDir });
+  const tmpDirReady = workerTmpDir(config.sink.tmpDir);
+  const writerReady = tmpDirReady.then((tmpDir) => DuckdbParquetWriter.open(tables, { ...writerOptions, tmpDir }));
+  const [writer, tmpDir] = await Promise.all([writerReady, tmpDirReady, topicReady]).catch(async (error: unknown) => {
+    await writerReady.then((w) => w.close(), () => undefined);
+    await topicReady.catch(() => undefined);
+    await registration?.settled();
+    throw error;
+  });
   // Late-bound: the check is the subscription's, which exists once the first partitions are assigned.
   let owner: OwnershipCheck | null = null;
   const commit: CommitContext = {
@@ -92,53 +116,23 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
   let metricsServer: MetricsServer | null = null;
   let subscription: Subscription | null = null;
   let running: SinkLoop | null = null;
-  let dayAhead: DayAhead | null = null;
   try {
-    // 2. The topic, and the tables registered for SQL. Partitions known to the engine: those of
-    // recovered files (added as partitions are assigned) and of commits.
-    await transport.ensureTopic(topic, { partitions: config.transport.partitions, replicationFactor: config.transport.replicationFactor });
-    const known = new Set<string>();
-    if (options.engine) await registerTables(options.engine, storage, tables);
-    // Streaming on a metastore: today's and tomorrow's partitions are registered before they are needed.
-    dayAhead = mode === "stream" && options.engine?.registersPartitions ? new DayAhead({ storage, engine: options.engine, tables, logger, known }) : null;
-    const now = options.now ?? Date.now;
-    await dayAhead?.start(now());
-    const onCommitted = async (result: CommitResult) => {
-      dayAhead?.ahead(now());
-      const changed = new Set<string>();
-      for (const f of result.files) {
-        const key = partitionKey(f.table, f.dt);
-        if (!known.has(key)) changed.add(f.table);
-        known.add(key);
-      }
-      const engine = options.engine;
-      if (!engine) return;
-      // Concurrently: the first batch of a new day adds a partition to every table, and on Trino each
-      // sync is a query of its own (~1-2 s cold) that holds up the next commit.
-      await Promise.all(tables.filter((t) => changed.has(t.name)).map((t) => engine.syncPartitions(t)));
-    };
-
-    // 4. The loop, seeded with the recovered positions.
+    // 2. The loop; partitions are added to it as they are assigned and recovered.
     const metrics = new SinkMetrics();
-    let failure: Error | null = null;
-    let stop!: () => void;
-    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const groupOffsets = new GroupOffsets(transport, config.sink.groupId, topic, logger.child("offsets"));
     const loop = new SinkLoop({
       commit,
-      transport,
       topic,
-      groupId: config.sink.groupId,
-      policy: { maxRows: config.sink.rollMaxRows, maxBytes: config.sink.rollMaxBytes, intervalMs: config.sink.rollIntervalMs },
+      groupOffsets,
+      // Batch mode rolls on rows and bytes only: the interval exists for freshness, and would cut small files.
+      policy: { maxRows: config.sink.rollMaxRows, maxBytes: config.sink.rollMaxBytes, intervalMs: mode === "batch" ? Infinity : config.sink.rollIntervalMs },
       maxMessageBytes: config.sink.maxMessageBytes,
       metrics,
       logger: logger.child("loop"),
       faults,
       positions: new Map(),
-      onCommitted,
-      onFailed: (error) => {
-        failure = error;
-        stop();
-      },
+      onCommitted: (result) => registration?.committed(result.files),
+      onFailed: fail,
     });
     running = loop;
     const refreshLag = async () => updateLag(metrics, await transport.endOffsets(topic), loop.positions, loop.partitions);
@@ -162,8 +156,12 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
         owner = check;
         await loop.settle();
         const recovered = await recover(recovery, partitions);
-        repairedOnStart += recovered.repaired;
-        for (const f of recovered.files) known.add(partitionKey(f.table, f.dt));
+        repairedOnStart += recovered.repaired.length;
+        // The engine knows the partitions of the files listed (its start-up sync runs after they
+        // existed, or their writer synced them); the files recovery completed may be in new ones.
+        const repaired = new Set(recovered.repaired);
+        for (const f of recovered.files) if (!repaired.has(f)) known.add(partitionKey(f.table, f.dt));
+        if (repaired.size > 0) registration?.committed(recovered.repaired);
         loop.assign(partitions, recovered.next, check);
         onOwnershipChange("assigned", partitions, recovered.next);
         if (targets) total += remaining(targets, recovered.next, partitions, starts);
@@ -171,6 +169,9 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
       },
       revoked: async (partitions) => {
         for (const [p, n] of await loop.release(partitions)) handedOver.set(p, n);
+        // The position reaches the group while this member is still in it (a commit from outside a
+        // live member costs kafkajs a group join and a fetch wait, ~5 s).
+        await groupOffsets.settled();
         onOwnershipChange("handed over", partitions);
       },
       lost: (partitions, reason) => {
@@ -204,19 +205,18 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
           if ([...targets.keys()].every(reached)) stop();
         }
       },
-      onError: (error) => {
-        failure = error;
-        stop();
-      },
+      onError: fail,
     });
+    timeline.debug("consuming");
     if (targets && [...targets.keys()].every(reached)) stop();
     const port = options.metricsPort !== undefined ? options.metricsPort : config.sink.metricsPort > 0 ? config.sink.metricsPort : null;
     if (mode === "stream" && port !== null) {
       metricsServer = await startMetricsServer(port, metrics, refreshLag);
       logger.info("metrics on /metrics", { port: metricsServer.port });
     }
-    options.onReady?.({ metricsPort: metricsServer?.port ?? null, positions: loop.positions });
-    // Batch mode rolls on rows and bytes only: the interval exists for freshness, and would cut small files.
+    // Ready for callers once registered too (the notebooks and tests query right after); reading did not wait for it.
+    const onReady = options.onReady;
+    if (onReady) void (registration?.registered() ?? Promise.resolve()).then(() => onReady({ metricsPort: metricsServer?.port ?? null, positions: loop.positions }));
     const timers = mode === "stream" ? startTimers(loop, metrics, refreshLag, logger, config.sink.rollIntervalMs, options.logEveryMs ?? 10_000) : { stop() {} };
     await stopped;
     timers.stop();
@@ -224,7 +224,11 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
     // 6. Clean shutdown: stop reading and hand the partitions over (which commits what is staged).
     await subscription.stop();
     subscription = null;
-    if (!failure) await loop.flush();
+    if (!failure) await loop.flush().catch(fail);
+    timeline.debug("flushed");
+    // Lag monitoring: the last position, then everything registered, before the run counts as done.
+    if (!failure) await groupOffsets.settled();
+    await registration?.settled();
     if (failure) throw failure;
     const summary: SinkSummary = {
       mode,
@@ -243,7 +247,7 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
     await subscription?.stop().catch(() => undefined);
     // No COPY may still be running when the writer closes (DuckDB's close would wait for it, blocking the thread).
     await running?.idle();
-    await dayAhead?.settled();
+    await registration?.settled();
     await metricsServer?.close();
     await writer.close();
   }

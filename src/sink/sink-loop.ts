@@ -11,10 +11,11 @@
  */
 import { FencedError } from "../errors";
 import type { Logger } from "../logger";
-import type { LogRecord, OwnershipCheck, Transport } from "../transport";
+import type { LogRecord, OwnershipCheck } from "../transport";
 import { commitBatch, type CommitContext, type CommitResult } from "./commit";
 import { BatchKeys } from "./dedup";
 import type { Faults } from "./faults";
+import type { GroupOffsets } from "./group-offsets";
 import type { SinkMetrics } from "./metrics";
 import type { OffsetRange } from "./naming";
 import { addToBuffer, EMPTY_BUFFER, rollReason, type BufferState, type RollPolicy, type RollReason } from "./roll-policy";
@@ -22,9 +23,9 @@ import { DEAD_LETTER_ONLY, routeRecord, type RouteOptions } from "./route";
 
 export interface LoopOptions {
   commit: CommitContext;
-  transport: Transport;
   topic: string;
-  groupId: string;
+  /** Where each commit's position is reported (lag monitoring only). */
+  groupOffsets: GroupOffsets;
   policy: RollPolicy;
   maxMessageBytes: number;
   metrics: SinkMetrics;
@@ -32,8 +33,8 @@ export interface LoopOptions {
   faults: Faults;
   /** Committed position per partition (next offset to read), kept up to date by the loop. */
   positions: Map<number, number>;
-  /** Called after each commit (registers new dt partitions). */
-  onCommitted?: (result: CommitResult) => Promise<void>;
+  /** Called after each commit (registers new dt partitions); must not block: the next commit would wait. */
+  onCommitted?: (result: CommitResult) => void;
   /** Called once when a commit fails for good; the caller should stop consuming. */
   onFailed?: (error: Error) => void;
 }
@@ -242,7 +243,7 @@ export class SinkLoop {
   }
 
   private async commit(sealed: ReturnType<CommitContext["writer"]["seal"]>, ranges: Map<number, OffsetRange>, epochs: Map<number, number>, previous: Promise<void>): Promise<void> {
-    const { metrics, faults, transport, logger } = this.options;
+    const { metrics, faults, logger } = this.options;
     try {
       const ctx: CommitContext = { ...this.options.commit, confirmOwnership: (partitions) => this.confirm(partitions, epochs) };
       const result = await commitBatch(ctx, sealed, ranges, undefined, previous);
@@ -257,12 +258,9 @@ export class SinkLoop {
         metrics.addRows(f.table, f.rows);
       }
       metrics.lastCommitAt = Date.now();
-      await this.options.onCommitted?.(result);
+      this.options.onCommitted?.(result);
       faults("before-offset-commit");
-      // Only for lag monitoring: the position on restart comes from the committed files.
-      await transport.commitOffsets(this.options.groupId, this.options.topic, new Map(this.options.positions)).catch((error) =>
-        logger.warn("could not commit consumer-group offsets (lag monitoring only)", { error: String(error) }),
-      );
+      this.options.groupOffsets.report(this.options.positions);
     } catch (error) {
       if (this.failed) throw this.failed; // an earlier batch failed: this one was not committed
       this.failed = error instanceof Error ? error : new Error(String(error));

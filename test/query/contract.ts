@@ -46,7 +46,7 @@ export function runQueryContract(name: string, fixture: QueryFixture): void {
     const dirOf = (t: TableDef) => path.posix.join(base, t.name);
     const register = async (t: TableDef) => {
       await storage.mkdirs(dirOf(t));
-      await engine.registerTable(t, storage.uri(dirOf(t)));
+      await engine.registerTables([{ table: t, location: storage.uri(dirOf(t)) }]);
       await engine.syncPartitions(t);
     };
     const count = async (t: TableDef, where = "true") =>

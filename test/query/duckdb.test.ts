@@ -32,7 +32,7 @@ describe("DuckDB engine", () => {
 
   it("refuses a table on HDFS, which it cannot read", async () => {
     const engine = await DuckDbEngine.open();
-    await assert.rejects(engine.registerTable(tableByName("events")!, "hdfs://nn:9000/warehouse/events"), /local files only/);
+    await assert.rejects(engine.registerTables([{ table: tableByName("events")!, location: "hdfs://nn:9000/warehouse/events" }]), /local files only/);
     await engine.close();
   });
 

@@ -139,7 +139,7 @@ export async function fixtureEngine(fixture: Fixture): Promise<QueryEngine> {
       const rows = reader.getRowsJS().map((row) => Object.fromEntries(row.map((v, i) => [names[i], plain(v)])));
       return { columns: names.map((name, i) => ({ name, type: types[i].toString().toLowerCase() })), rows };
     },
-    async registerTable() {},
+    async registerTables() {},
     async syncPartitions() {},
     async close() {
       connection.closeSync();

@@ -25,7 +25,7 @@ function recordingEngine(): QueryEngine & { synced: string[]; failing: boolean }
     async query(): Promise<QueryResult> {
       return { columns: [], rows: [] };
     },
-    async registerTable() {},
+    async registerTables() {},
     async syncPartitions(table: TableDef) {
       if (this.failing) throw new Error("coordinator unavailable");
       this.synced.push(table.name);

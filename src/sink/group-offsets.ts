@@ -1,0 +1,45 @@
+/**
+ * Reports the sink's committed position to its consumer group, for lag monitoring only (the
+ * position on restart comes from the committed files). In the background, latest position only:
+ * no commit waits for it, and a burst of commits costs one offset commit.
+ *
+ * Why: kafkajs commits a group's offsets from outside a live member through a consumer that joins
+ * the group and waits out a fetch (~5 s each, bench/RESULTS.md "sink on the real stack"); in the
+ * commit path that held every later batch. The runner settles the last report before it stops
+ * consuming, while the group still has a live member.
+ */
+import type { Logger } from "../logger";
+import type { Transport } from "../transport";
+
+export class GroupOffsets {
+  private latest: Map<number, number> | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly groupId: string,
+    private readonly topic: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Commits `positions` (next offset per partition) soon; replaces a report not yet sent. */
+  report(positions: ReadonlyMap<number, number>): void {
+    this.latest = new Map(positions);
+    this.running ??= this.drain();
+  }
+
+  /** Resolves once the latest report is committed (or its failure logged). */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    for (let offsets = this.latest; offsets; offsets = this.latest) {
+      this.latest = null;
+      await this.transport.commitOffsets(this.groupId, this.topic, offsets).catch((error: unknown) =>
+        this.logger.warn("could not commit consumer-group offsets (lag monitoring only)", { error: String(error) }),
+      );
+    }
+    this.running = null;
+  }
+}
