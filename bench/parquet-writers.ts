@@ -74,7 +74,7 @@ const hyparquet: Writer = async (file, n, pool) => {
   const it = rows(n, pool);
   for (let done = 0; done < n; done += CHUNK) {
     const size = Math.min(CHUNK, n - done);
-    const cols = EVENTS.columns.map(() => new Array(size));
+    const cols = EVENTS.columns.map(() => new Array<unknown>(size));
     for (let r = 0; r < size; r++) {
       const row = it.next().value as Row;
       EVENTS.columns.forEach((c, i) => {
@@ -87,9 +87,16 @@ const hyparquet: Writer = async (file, n, pool) => {
   await writer.finish();
 };
 
+/** The slice of the `parquetjs-lite` package's API this benchmark uses (it ships no types). */
+interface ParquetjsLite {
+  ParquetSchema: new (fields: Record<string, { type: string; optional: boolean; compression: string }>) => object;
+  ParquetWriter: {
+    openFile(schema: object, file: string): Promise<{ setRowGroupSize(n: number): void; appendRow(row: object): Promise<void>; close(): Promise<void> }>;
+  };
+}
+
 const parquetjsLite: Writer = async (file, n, pool) => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const parquet = require("parquetjs-lite");
+  const parquet = require("parquetjs-lite") as ParquetjsLite;
   const type = { string: "UTF8", int32: "INT32", int64: "INT64", timestamp: "TIMESTAMP_MILLIS" } as const;
   const schema = new parquet.ParquetSchema(
     Object.fromEntries(EVENTS.columns.map((c) => [c.name, { type: type[c.type], optional: true, compression: "SNAPPY" }])),
@@ -100,7 +107,7 @@ const parquetjsLite: Writer = async (file, n, pool) => {
     const out: Record<string, unknown> = {};
     for (const c of EVENTS.columns) {
       const v = row[c.name];
-      if (v !== null) out[c.name] = c.type === "timestamp" ? new Date(v as number) : v;
+      if (v !== null) out[c.name] = c.type === "timestamp" ? new Date(v) : v;
     }
     await writer.appendRow(out);
   }
@@ -133,11 +140,11 @@ async function check(file: string, n: number, pool: Row[], table: TableDef): Pro
   const q = async (sql: string) => (await con.runAndReadAll(sql)).getRowObjectsJson();
   const src = `read_parquet('${file}')`;
   const [count] = await q(`SELECT count(*) AS n, count(cost) AS costs, count(DISTINCT kafka_offset) AS offsets FROM ${src}`);
-  if (Number(count.n) !== n) problems.push(`rows ${count.n} != ${n}`);
-  if (Number(count.offsets) !== n) problems.push(`distinct offsets ${count.offsets} != ${n}`);
+  if (Number(count.n) !== n) problems.push(`rows ${Number(count.n)} != ${n}`);
+  if (Number(count.offsets) !== n) problems.push(`distinct offsets ${Number(count.offsets)} != ${n}`);
   let costs = 0;
   for (let i = 0; i < n; i++) if (pool[i % POOL].cost !== null) costs++;
-  if (Number(count.costs) !== costs) problems.push(`non-null costs ${count.costs} != ${costs} (NULLs not kept)`);
+  if (Number(count.costs) !== costs) problems.push(`non-null costs ${Number(count.costs)} != ${costs} (NULLs not kept)`);
   const schema = await q(`SELECT name, type, logical_type, converted_type FROM parquet_schema('${file}')`);
   for (const c of table.columns) {
     const s = schema.find((r) => r.name === c.name);
@@ -148,10 +155,11 @@ async function check(file: string, n: number, pool: Row[], table: TableDef): Pro
   }
   const [sample] = await q(`SELECT typeof(min(timestamp)) AS t, min(timestamp)::VARCHAR AS first FROM ${src}`);
   const expected = new Date(Math.min(...pool.map((r) => r.timestamp as number))).toISOString().replace("T", " ").slice(0, 19);
-  if (!String(sample.first).startsWith(expected)) problems.push(`timestamp ${sample.first} != ${expected}`);
+  const first = sample.first as string; // ::VARCHAR
+  if (!first.startsWith(expected)) problems.push(`timestamp ${first} != ${expected}`);
   con.closeSync();
   db.closeSync();
-  return problems.join("; ") || `ok (timestamp read as ${sample.t})`;
+  return problems.join("; ") || `ok (timestamp read as ${sample.t as string})`;
 }
 
 async function child(name: string, n: number): Promise<void> {

@@ -32,7 +32,6 @@ const call = (fn: (cb: (error: Error | null) => void) => unknown) =>
   new Promise<void>((resolve, reject) => void fn((error) => (error ? reject(error) : resolve())));
 
 function packageClient(url: URL, user: string): Client {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const webhdfs = require("webhdfs") as { createClient(opts: Record<string, string>): PackageClient };
   const client = webhdfs.createClient({ host: url.hostname, port: url.port, path: "/webhdfs/v1", user });
   return {

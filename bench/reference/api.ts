@@ -52,11 +52,11 @@ export async function run(argv: string[]): Promise<void> {
     },
   });
   const settings = benchSettings(process.env);
-  const contenders = values.only!.split(",").filter((c): c is Contender => (CONTENDERS as readonly string[]).includes(c));
+  const contenders = values.only.split(",").filter((c): c is Contender => (CONTENDERS as readonly string[]).includes(c));
   const duration = Number(values.duration);
   const rounds = Number(values.rounds);
   const connections = Number(values.connections);
-  const topic = values.topic!;
+  const topic = values.topic;
   const dir = runDir("reference-api");
   log(`work dir ${dir}; topic ${topic}; ${rounds} rounds x ${contenders.join(",")}, ${duration}s each, ${connections} connections`);
 

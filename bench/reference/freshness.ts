@@ -68,7 +68,7 @@ export async function run(argv: string[]): Promise<void> {
     probeEveryMs: Number(values["probe-every-ms"]),
     settleSeconds: Number(values.settle),
   };
-  const contenders = values.only!.split(",").filter((c): c is Contender => (CONTENDERS as readonly string[]).includes(c));
+  const contenders = values.only.split(",").filter((c): c is Contender => (CONTENDERS as readonly string[]).includes(c));
   const dir = runDir("reference-freshness");
   const stamp = path.basename(dir).replace(/[^a-zA-Z0-9]/g, "_").toLowerCase().slice(-24);
   log(`work dir ${dir}; ${options.rate} requests/s for ${options.duration} s per run`);

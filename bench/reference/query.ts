@@ -67,14 +67,14 @@ export async function run(argv: string[]): Promise<void> {
   }
   try {
     // 1. Land the topic as small files, the shape a day of streaming leaves behind.
-    await sinkCommand(settings, dir, "land", ["--mode", "batch"], { topic, base, schema, rollRows: values["roll-rows"]! });
+    await sinkCommand(settings, dir, "land", ["--mode", "batch"], { topic, base, schema, rollRows: values["roll-rows"] });
     const before = await measurePhase(trino, hdfs, base, schema, Number(values.reps));
     log(`before compaction: files ${JSON.stringify(before.files)}`);
     fs.writeFileSync(path.join(dir, "before.json"), JSON.stringify(before, null, 2));
     // 2. Compact, then the same queries again.
     const t0 = Date.now();
     try {
-      await sinkCommand(settings, dir, "compact", values.compact!.split(" "), { topic, base, schema, rollRows: values["roll-rows"]!, memory: values["compact-memory"] });
+      await sinkCommand(settings, dir, "compact", values.compact.split(" "), { topic, base, schema, rollRows: values["roll-rows"], memory: values["compact-memory"] });
     } catch (error) {
       process.stdout.write(summarise(before, null, events, Number(values["roll-rows"])) + "\n");
       throw error;

@@ -43,7 +43,7 @@ Options:
 Exit status: 0 when every request was answered as expected, 1 otherwise.
 Example: npm run load -- --scenario players --players 500 --requests 20000 --seed 42 --truth out.json`;
 
-function number(flags: Record<string, unknown>, name: string, min: number, integer = true): number | undefined {
+function number(flags: Record<string, string | boolean | undefined>, name: string, min: number, integer = true): number | undefined {
   const raw = flags[name];
   if (raw === undefined) return undefined;
   const value = Number(raw);

@@ -68,7 +68,7 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
   const { lanes } = options;
   const answered: Answered[] = [];
   const unanswered: PlannedRequest[] = [];
-  const inFlight: (PlannedRequest | undefined)[] = new Array(lanes.count).fill(undefined);
+  const inFlight = new Array<PlannedRequest | undefined>(lanes.count).fill(undefined);
   const clients: CannonClient[] = [];
   const started = Date.now();
   let lastAnswerAt = started;
@@ -143,7 +143,7 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
         timeout: options.timeoutSec ?? 10,
         setupClient,
       },
-      (error, result) => {
+      (error: Error | null, result) => {
         clearInterval(progressTimer);
         clearTimeout(deadline);
         if (error) return reject(error);

@@ -3,7 +3,7 @@
  * settled, so no task is still running when the caller retries; then fails with the first error.
  */
 export async function eachBounded<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   const errors: unknown[] = [];
   let next = 0;
   const worker = async () => {

@@ -17,7 +17,7 @@ export async function startMetricsServer(port: number, metrics: SinkMetrics, ref
       res.writeHead(404).end();
       return;
     }
-    refresh()
+    void refresh()
       .catch(() => undefined)
       .then(() => {
         res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });

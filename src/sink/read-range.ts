@@ -30,7 +30,8 @@ export async function readRanges(
   if (pending.size === 0) return out;
   let finish!: () => void;
   const finished = new Promise<void>((r) => (finish = r));
-  let failure: Error | null = null;
+  // Set by onError (a callback): `as` keeps the compiler from narrowing it to null for good.
+  let failure = null as Error | null;
   const sub = await transport.consume({
     topic,
     groupId,

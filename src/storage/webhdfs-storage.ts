@@ -158,7 +158,7 @@ export class WebHdfsStorage implements Storage {
     if (!file.startsWith("/")) throw new StorageError(`WebHDFS paths must be absolute: ${file}`, file, { retriable: false });
     const query = new URLSearchParams({ op, "user.name": this.options.user, ...params });
     const encoded = file.split("/").map(encodeURIComponent).join("/");
-    return this.send(method, op, file, `${this.base}/webhdfs/v1${encoded}?${query}`, init, ok, timeoutMs);
+    return this.send(method, op, file, `${this.base}/webhdfs/v1${encoded}?${query.toString()}`, init, ok, timeoutMs);
   }
 
   private async send(method: string, op: string, file: string, url: string, init: RequestInit, ok: number[], timeoutMs = this.timeoutMs): Promise<Response> {

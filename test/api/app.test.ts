@@ -140,7 +140,7 @@ describe("game API on the embedded log", () => {
     const raw = await new Promise<string>((resolve, reject) => {
       const socket = net.connect(Number(url.port), url.hostname, () => socket.write("GARBAGE\r\n\r\n"));
       let text = "";
-      socket.on("data", (c: Buffer) => (text += c));
+      socket.on("data", (c: Buffer) => (text += c.toString()));
       socket.on("end", () => resolve(text));
       socket.on("error", reject);
     });

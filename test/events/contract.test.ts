@@ -16,7 +16,7 @@ const sword = (): GameEvent => buildEvent(base);
 
 describe("event contract", () => {
   it("writes the headers under the reference's JSON keys", () => {
-    const wire = JSON.parse(toWire(sword()));
+    const wire = JSON.parse(toWire(sword())) as Record<string, unknown>;
     assert.equal(wire.Host, "user1.comcast.com");
     assert.equal(wire["User-Agent"], "ApacheBench/2.3");
     assert.equal(wire.Accept, "*/*");
@@ -37,7 +37,7 @@ describe("event contract", () => {
         '"player_id":"user1.comcast.com","Host":"h","User-Agent":"ua \\"quoted\\" \\\\ \u2028","Accept":null,"outcome":"ok",' +
         '"status":200,"reason":null,"idempotency_key":null,"guild_name":"house_stark","guild_member_cnt":1,"tot_guild_member_cnt":2}',
     );
-    assert.deepEqual(Object.keys(JSON.parse(toWire(buildEvent({ ...base, event_type: "default" })))), [
+    assert.deepEqual(Object.keys(JSON.parse(toWire(buildEvent({ ...base, event_type: "default" }))) as object), [
       "event_id", "event_type", "schema_version", "timestamp", "player_id", "Host", "User-Agent", "Accept", "outcome", "status", "reason", "idempotency_key",
     ]);
   });
@@ -51,11 +51,11 @@ describe("event contract", () => {
 
   it("carries the request's idempotency key, and reads a version-1 event without one as NULL", () => {
     const keyed = buildEvent({ ...base, idempotencyKey: "k-1" });
-    assert.equal(JSON.parse(toWire(keyed)).idempotency_key, "k-1");
+    assert.equal((JSON.parse(toWire(keyed)) as Record<string, unknown>).idempotency_key, "k-1");
     const parsed = parseEvent(toWire(keyed));
     assert.ok(parsed.ok);
     assert.equal(parsed.event.idempotency_key, "k-1");
-    const v1 = JSON.parse(toWire(sword()));
+    const v1 = JSON.parse(toWire(sword())) as Record<string, unknown>;
     delete v1.idempotency_key;
     v1.schema_version = 1;
     const old = parseEvent(JSON.stringify(v1));

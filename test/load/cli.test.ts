@@ -58,9 +58,9 @@ describe("npm run load (CLI)", () => {
       LOAD, "--players", "20", "--requests", "300", "--seed", "7", "--connections", "4", "--url", api.url, "--json",
     ]);
     assert.equal(status, 1);
-    const summary = JSON.parse(stdout);
+    const summary = JSON.parse(stdout) as { mismatches: number; mismatchExamples: { expected: number; actual: number }[] };
     assert.ok(summary.mismatches > 0);
-    assert.ok(summary.mismatchExamples.every((m: { expected: number; actual: number }) => m.expected !== m.actual));
+    assert.ok(summary.mismatchExamples.every((m) => m.expected !== m.actual));
   });
 
   it("refuses bad flags with a message and exit status 2", async () => {

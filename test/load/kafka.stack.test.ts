@@ -35,7 +35,7 @@ describe("load tools on real Kafka", () => {
   it("create-topic.sh creates the topic on Kafka with the partitions asked for", async () => {
     const out = await new Promise<string>((resolve, reject) =>
       execFile(CREATE_TOPIC, ["--partitions", "3", "--replication", "1"], { env: { ...process.env, ...kafkaEnv(dir, topic) } }, (error, stdout, stderr) =>
-        error ? reject(new Error(stderr || String(error))) : resolve(stdout),
+        error ? reject(new Error(stderr || error.message)) : resolve(stdout),
       ),
     );
     assert.match(out, new RegExp(`topic ${topic} on kafka: 3 partition\\(s\\) \\[0, 1, 2\\]`));

@@ -40,7 +40,7 @@ describe("lanes", () => {
 
   it("balance fixed lanes (busiest players first)", () => {
     const sizes = fixedLanes(plan, 8).sizes ?? [];
-    assert.ok(Math.max(...sizes) - Math.min(...sizes) <= Math.max(...sizes) * 0.25, `sizes ${sizes}`);
+    assert.ok(Math.max(...sizes) - Math.min(...sizes) <= Math.max(...sizes) * 0.25, `sizes ${sizes.join(",")}`);
   });
 
   it("never open more lanes than there are players", () => {

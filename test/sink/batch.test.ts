@@ -63,7 +63,7 @@ describe("sink in batch mode", () => {
     const [row] = await duck(
       `SELECT strftime(timestamp, '%Y-%m-%dT%H:%M:%S.%g') AS ts FROM read_parquet('${config.storage.warehouse}/events/*/*.parquet') WHERE event_id = '${first.event_id}'`,
     );
-    assert.equal(row.ts + "Z", new Date(first.timestamp).toISOString());
+    assert.equal((row.ts as string) + "Z", new Date(first.timestamp).toISOString());
   });
 
   it("is idempotent: a second run over the same log writes nothing new", async () => {

@@ -34,7 +34,7 @@ async function append(config: Config, events: readonly GameEvent[], raw = false)
   await log.ensureTopic(config.transport.topic, { partitions: 1 });
   const producer = await log.producer();
   // raw: the same fields in another key order, so routing takes the JSON.parse path.
-  const value = (e: GameEvent) => (raw ? JSON.stringify(JSON.parse(toWire(e)), Object.keys(JSON.parse(toWire(e))).reverse()) : toWire(e));
+  const value = (e: GameEvent) => (raw ? JSON.stringify(JSON.parse(toWire(e)), Object.keys(JSON.parse(toWire(e)) as object).reverse()) : toWire(e));
   await producer.send(config.transport.topic, events.map((e) => ({ key: e.player_id, value: value(e) })));
   await log.close();
 }

@@ -68,7 +68,7 @@ describe("routing and flattening", () => {
   }
 
   it("dead-letters an event whose timestamp cannot name a dt folder instead of crashing", () => {
-    const wire = JSON.parse(toWire(sampleEvent(1)));
+    const wire = JSON.parse(toWire(sampleEvent(1))) as Record<string, unknown>;
     wire.timestamp = 1e20;
     const routed = routeRecord(record(JSON.stringify(wire)), opts);
     assert.deepEqual(routed.tables, [DEAD_LETTER_TABLE]);

@@ -15,7 +15,7 @@ const record = (value: string | Buffer, offset: number): LogRecord => ({
 
 /** Wire messages whose strings stress the staging format: separators, escapes, lone surrogates, empty strings, NULLs. */
 function trickyMessages(): string[] {
-  const base = JSON.parse(toWire(sampleEvent(2))); // a purchase_sword
+  const base = JSON.parse(toWire(sampleEvent(2))) as Record<string, unknown>; // a purchase_sword
   const variants = [
     { "User-Agent": "tab\tUS\u001fRS\u001eend" },
     { "User-Agent": "lone \ud800 surrogate", Host: "pair 😀 ok" },

@@ -55,7 +55,7 @@ export async function startFakeWebHdfs(): Promise<FakeWebHdfs> {
   };
   let injected: { status: number; exception: string } | undefined;
 
-  const dataNode = http.createServer(async (req, res) => {
+  const serveData = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url!, "http://x");
     const p = decodeURIComponent(url.pathname.slice("/webhdfs/v1".length));
     if (req.method === "PUT") {
@@ -65,7 +65,8 @@ export async function startFakeWebHdfs(): Promise<FakeWebHdfs> {
     } else {
       res.writeHead(200, { "content-type": "application/octet-stream" }).end(tree.get(p)!.data);
     }
-  });
+  };
+  const dataNode = http.createServer((req, res) => void serveData(req, res));
   const dataUrl = await listen(dataNode);
 
   const fake: FakeWebHdfs = {
@@ -79,7 +80,7 @@ export async function startFakeWebHdfs(): Promise<FakeWebHdfs> {
     },
   };
 
-  const nameNode = http.createServer(async (req, res) => {
+  const serveName = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (fake.delayMs) await new Promise((r) => setTimeout(r, fake.delayMs));
     const url = new URL(req.url!, "http://x");
     const p = decodeURIComponent(url.pathname.slice("/webhdfs/v1".length)) || "/";
@@ -128,7 +129,8 @@ export async function startFakeWebHdfs(): Promise<FakeWebHdfs> {
       default:
         return remote(res, 400, "IllegalArgumentException", `Invalid value for webhdfs parameter "op": ${op}`);
     }
-  });
+  };
+  const nameNode = http.createServer((req, res) => void serveName(req, res));
   fake.url = await listen(nameNode);
   return fake;
 }

@@ -25,7 +25,8 @@ interface PatchableClient {
   reqsMade: number;
   destroyed: boolean;
   closeRequested?: boolean;
-  _doRequest(...args: unknown[]): void;
+  /** A property, not a method: the patch below keeps the original and calls it with the client as `this`. */
+  _doRequest: (this: PatchableClient, ...args: unknown[]) => void;
   _destroyConnection(): void;
   _connect(): void;
   on(event: "headers", listener: (info: { shouldKeepAlive?: boolean }) => void): void;

@@ -98,7 +98,7 @@ export class DuckdbParquetWriter {
     this.rows = new StageRows(layout.numbers.length);
     const at = (column: string) => layout.numbers.indexOf(column); // -1: no table has it
     this.canonicalNumbers = { partition: at("kafka_partition"), offset: at("kafka_offset"), timestamp: at("timestamp"), ingestedAt: at("ingested_at") };
-    this.strings = new Array(layout.strings.length).fill(null);
+    this.strings = new Array<string | null>(layout.strings.length).fill(null);
   }
 
   /** Opens an in-memory DuckDB with three staging tables for the union of `tables`' columns. */

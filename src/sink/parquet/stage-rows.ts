@@ -14,7 +14,7 @@ export const CHUNK_ROWS = 2048;
 export class StageRows {
   /** Rows gathered since the last append. */
   size = 0;
-  readonly texts: string[] = new Array(CHUNK_ROWS).fill("");
+  readonly texts = new Array<string>(CHUNK_ROWS).fill("");
   /** BOOLEAN columns: one byte per value, 0 or 1. */
   readonly json = new Uint8Array(CHUNK_ROWS);
   readonly raw = new Uint8Array(CHUNK_ROWS);
