@@ -127,9 +127,18 @@ export class ConfigError extends PipelineError {
   }
 }
 
-/** True when the error (or anything in its cause chain) says a retry may help. */
+/**
+ * True when a retry may help, as the first PipelineError in the error's cause chain says: a
+ * wrapper of ours decides for what it wraps, an error from elsewhere defers to its cause, and an
+ * error with no PipelineError in its chain is not retried.
+ */
 export function isRetriable(error: unknown): boolean {
-  return error instanceof PipelineError && error.retriable;
+  let current = error;
+  for (let depth = 0; current instanceof Error && depth < 10; depth++) {
+    if (current instanceof PipelineError) return current.retriable;
+    current = current.cause;
+  }
+  return false;
 }
 
 /** A readable one-line message for any thrown value, including its causes. */

@@ -2,6 +2,9 @@
  * A minimal Trino REST client (POST /v1/statement, follow nextUri) that also returns the query's
  * statistics, which the query benchmark needs (splits, input rows and bytes, elapsed time).
  */
+import { QueryError } from "../../../src/errors";
+import { withRetry } from "../../../src/retry";
+
 export interface TrinoResult {
   rows: unknown[][];
   columns: string[];
@@ -46,17 +49,18 @@ export class Trino {
     }
   }
 
-  private async call(url: string, init: RequestInit): Promise<TrinoResponse> {
-    for (let attempt = 0; ; attempt++) {
-      const res = await fetch(url, init);
-      // 502/503/504 ask the client to retry the same URI.
-      if ([502, 503, 504].includes(res.status) && attempt < 20) {
-        await res.arrayBuffer();
-        await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
-        continue;
-      }
-      if (!res.ok) throw new Error(`Trino HTTP ${res.status}: ${await res.text()}`);
-      return (await res.json()) as TrinoResponse;
-    }
+  /** One request; 502, 503 and 504 ask the client to retry the same URI (up to 20 times, 50 ms more each time). */
+  private call(url: string, init: RequestInit): Promise<TrinoResponse> {
+    return withRetry(
+      async () => {
+        const res = await fetch(url, init);
+        if (!res.ok) {
+          const retriable = [502, 503, 504].includes(res.status);
+          throw new QueryError(`Trino HTTP ${res.status}: ${await res.text()}`, undefined, { retriable });
+        }
+        return (await res.json()) as TrinoResponse;
+      },
+      { attempts: 21, backoffMs: (attempt) => 50 * attempt },
+    );
   }
 }
