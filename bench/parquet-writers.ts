@@ -11,6 +11,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { loadConfig } from "../src/config";
 import { TABLES, toWire, type TableDef } from "../src/events";
 import { DuckdbParquetWriter } from "../src/sink/parquet/duckdb-writer";
@@ -186,9 +187,10 @@ async function child(name: string, n: number): Promise<void> {
 }
 
 /** Runs every writer (each in a child process) and prints a Markdown table. */
-export async function run(args: string[] = process.argv.slice(2)): Promise<void> {
-  const n = Number(args[0] ?? 1_000_000);
-  const names = args.slice(1).length ? args.slice(1) : Object.keys(WRITERS);
+export async function run(args: string[]): Promise<void> {
+  const { positionals } = parseArgs({ args, options: {}, allowPositionals: true });
+  const n = Number(positionals[0] ?? 1_000_000);
+  const names = positionals.length > 1 ? positionals.slice(1) : Object.keys(WRITERS);
   const results: Measured[] = [];
   for (const name of names) {
     const proc = spawnSync(process.execPath, [__filename, "--child", name, String(n)], { encoding: "utf8", maxBuffer: 1 << 24 });
@@ -208,8 +210,9 @@ export async function run(args: string[] = process.argv.slice(2)): Promise<void>
 }
 
 if (require.main === module) {
-  const [flag, name, n] = process.argv.slice(2);
-  const task = flag === "--child" ? child(name, Number(n)) : run();
+  // `--child WRITER ROWS`: one writer measured in its own process (spawned by run()).
+  const { values, positionals } = parseArgs({ options: { child: { type: "string" } }, allowPositionals: true });
+  const task = values.child !== undefined ? child(values.child, Number(positionals[0])) : run(positionals);
   task.catch((error) => {
     process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(1);

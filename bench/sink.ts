@@ -11,6 +11,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { startApi } from "../src/api";
 import { loadConfig, type Config } from "../src/config";
 import { toWire } from "../src/events";
@@ -158,14 +159,17 @@ async function freshness(requests: number): Promise<{ p50: number; p99: number; 
 
 /** Entry point for `npm run bench -- sink [throughput|freshness|all] [events] [requests]`. */
 export async function run(args: string[]): Promise<void> {
-  const what = args[0] ?? "all";
-  if (what === "throughput" || what === "all") await throughput(Number(args[1] ?? 1_000_000));
-  if (what === "freshness" || what === "all") await freshness(Number(args[2] ?? 100));
+  const { positionals } = parseArgs({ args, options: {}, allowPositionals: true });
+  const [what = "all", events = "1000000", requests = "100"] = positionals;
+  if (what === "throughput" || what === "all") await throughput(Number(events));
+  if (what === "freshness" || what === "all") await freshness(Number(requests));
 }
 
 if (require.main === module) {
-  const [flag, dir] = process.argv.slice(2);
-  const task = flag === "--throughput-child" ? throughputChild(dir) : run(process.argv.slice(2));
+  // `--throughput-child DATA_DIR`: the measured sink in its own process (spawned by throughput()).
+  const { values, positionals } = parseArgs({ options: { "throughput-child": { type: "string" } }, allowPositionals: true });
+  const child = values["throughput-child"];
+  const task = child !== undefined ? throughputChild(child) : run(positionals);
   task.catch((error) => {
     process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(1);

@@ -2,10 +2,11 @@
  * `npm run api`: the game API alone, on the configured log (embedded by default), port PORT (5000).
  * Logs go to stderr. SIGINT/SIGTERM stop it cleanly, after the accepted requests are answered.
  */
+import { parseArgs } from "node:util";
 import { startApi } from "../api";
 import { loadConfig } from "../config";
 import { createLogger } from "../logger";
-import { environmentHelp, runCli, UsageError } from "./cli";
+import { environmentHelp, runCli } from "./cli";
 
 const API_VARIABLES = ["DATA_DIR", "LOG_LEVEL", "TRANSPORT", "EVENTS_TOPIC", "KAFKA_BROKERS", "EMBEDDED_LOG_PATH", "PORT", "API_HOST",
   "CATALOG_FILE", "API_STORE", "API_STATE_PATH", "API_DATABASE_URL", "API_DB_POOL", "IDEMPOTENCY_WINDOW_MS", "MAX_NAME_LENGTH", "PUBLISH_LINGER_MS", "PUBLISH_MAX_BATCH", "PUBLISH_MAX_IN_FLIGHT", "PUBLISH_MAX_QUEUE", "PUBLISH_TIMEOUT_MS",
@@ -21,7 +22,7 @@ const USAGE = [
 ].join("\n");
 
 async function main(argv: string[]): Promise<number> {
-  if (argv.length > 0) throw new UsageError(`unknown argument: ${argv[0]}`);
+  parseArgs({ args: argv, options: {} }); // no options: anything given is refused
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
   const api = await startApi(config, logger);

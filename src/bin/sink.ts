@@ -3,6 +3,7 @@
  * Logs go to stderr; batch mode draws a progress bar on stderr and prints a JSON summary on stdout.
  */
 import { SingleBar } from "cli-progress";
+import { parseArgs } from "node:util";
 import { loadConfig, type Config } from "../config";
 import { createLogger, type Logger } from "../logger";
 import { createQueryEngine } from "../query";
@@ -39,26 +40,24 @@ interface Args {
   register: boolean;
 }
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { mode: "stream", compact: false, register: true };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => argv[++i] ?? "";
-    if (a === "--mode") {
-      const m = value();
-      if (m !== "stream" && m !== "batch") throw new UsageError(`--mode must be stream or batch, got "${m}"`);
-      args.mode = m;
-    } else if (a === "--compact") args.compact = true;
-    else if (a === "--table") args.table = value();
-    else if (a === "--dt") args.dt = value();
-    else if (a === "--no-register") args.register = false;
-    else throw new UsageError(`unknown argument: ${a}`);
-  }
-  return args;
+function sinkArgs(argv: string[]): Args {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      mode: { type: "string", default: "stream" },
+      compact: { type: "boolean", default: false },
+      table: { type: "string" },
+      dt: { type: "string" },
+      "no-register": { type: "boolean", default: false },
+    },
+  });
+  const mode = values.mode;
+  if (mode !== "stream" && mode !== "batch") throw new UsageError(`--mode must be stream or batch, got "${mode}"`);
+  return { mode, compact: values.compact, table: values.table, dt: values.dt, register: !values["no-register"] };
 }
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const args = sinkArgs(argv);
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
   const transport = await createTransport(config.transport, logger);
