@@ -1,0 +1,81 @@
+// @ts-check
+/**
+ * Lint: ESLint's recommended rules and typescript-eslint's type-checked recommended rules over
+ * every TypeScript file of the project (`npm run lint`, run by .ci/run before the tests).
+ * Each rule switched off or tuned below says why, here and nowhere else (no inline disables).
+ */
+import js from "@eslint/js";
+import { defineConfig } from "eslint/config";
+import tseslint from "typescript-eslint";
+
+export default defineConfig(
+  // Compiled output and local state are not source. The few JavaScript files (scripts/*.js, this
+  // config) are small Node glue that the type-checked rules cannot see into: TypeScript only.
+  { ignores: ["dist/", "node_modules/", "data/", "notebooks/", "**/*.js", "**/*.mjs", "**/*.cjs"] },
+  js.configs.recommended,
+  tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "error" },
+    rules: {
+      // Interface methods (Transport, QueryEngine, Storage...) are async even where an
+      // implementation has nothing to await (the embedded log, test fakes): `async` turns a
+      // synchronous throw into the rejection that callers of the interface handle.
+      "@typescript-eslint/require-await": "off",
+      // node:test's describe/it/test return promises that the runner itself awaits and reports.
+      "@typescript-eslint/no-floating-promises": [
+        "error",
+        { allowForKnownSafeCalls: [{ from: "package", package: "node:test", name: ["describe", "it", "test", "suite"] }] },
+      ],
+      // The compiler's convention (noUnusedParameters): a parameter a signature requires but the
+      // body does not use is named `_x` (Express knows an error handler by its four parameters);
+      // `const { a: _a, ...rest }` drops a key from a copy.
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", ignoreRestSiblings: true }],
+      // The benchmarks load the untyped packages they compare (parquetjs-lite, webhdfs) only in
+      // the child process that measures them, so the others' peak RSS does not include them.
+      "@typescript-eslint/no-require-imports": ["error", { allow: ["^parquetjs-lite$", "^webhdfs$"] }],
+      // A timer started after the callback that clears it is declared (load/driver.ts) is a `let`.
+      "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
+      // A Secret prints "[redacted]" wherever it is stringified, templates included (its test checks that).
+      "@typescript-eslint/restrict-template-expressions": [
+        "error",
+        { allow: [{ from: "lib", name: ["Error", "URL", "URLSearchParams"] }, { from: "file", name: "Secret", path: "src/secret.ts" }] },
+      ],
+    },
+  },
+  {
+    // The staging format separates fields with the ASCII unit and record separators (0x1F, 0x1E):
+    // its escaping regexes match those control characters on purpose.
+    files: ["src/sink/parquet/schema.ts"],
+    rules: { "no-control-regex": "off" },
+  },
+  {
+    // TEMPORARY, shrinking to nothing: files other branches are changing right now (issue 14 item 4
+    // fixes them after those branches land, so that no one has to merge lint fixes into their work).
+    files: [
+      "bench/api.ts", "bench/reference/sink.ts", "src/api/publisher.ts", "src/bin/main.ts", "src/errors.ts", "src/report/charts/render.ts",
+      "src/report/explain.ts", "src/report/frame.ts", "src/report/markdown.ts", "src/sink/run-sink.ts", "src/transport/kafka/producer.ts",
+      "src/transport/kafka/subscription.ts", "src/transport/kafka/wire-producer.ts", "src/transport/kafka/wire/connection.ts",
+      "test/api/bin.test.ts", "test/api/helpers.ts", "test/report/fixture.ts", "test/report/frame.test.ts", "test/sink/crash.test.ts",
+      "test/sink/helpers.ts", "test/sink/stream.test.ts", "test/stack/kafka-kill.stack.test.ts", "test/stack/kafka-topic.ts",
+      "test/stack/stack.ts", "test/transport/contract.ts", "test/transport/fake-kafka-broker.ts", "test/transport/wire-producer.test.ts",
+    ],
+    linterOptions: { noInlineConfig: false },
+    rules: {
+      "@typescript-eslint/await-thenable": "off",
+      "@typescript-eslint/no-base-to-string": "off",
+      "@typescript-eslint/no-misused-promises": "off",
+      "@typescript-eslint/no-unnecessary-type-assertion": "off",
+      "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-member-access": "off",
+      "@typescript-eslint/no-unsafe-return": "off",
+      "@typescript-eslint/no-unused-expressions": "off",
+      "@typescript-eslint/only-throw-error": "off",
+      "@typescript-eslint/prefer-promise-reject-errors": "off",
+      "@typescript-eslint/restrict-plus-operands": "off",
+      "@typescript-eslint/restrict-template-expressions": "off",
+      "@typescript-eslint/unbound-method": "off",
+      "preserve-caught-error": "off",
+    },
+  },
+);
