@@ -45,7 +45,7 @@ export interface ReferenceQuery {
   sql: string;
 }
 
-/** queries/ at the top of the checkout, found from src/query (tsx) or dist/src/query (built). */
+/** queries/ at the top of the checkout, found from src/query (tslab runs the sources) or dist/src/query (built). */
 export function queriesRoot(from: string = __dirname): string {
   for (const up of [["..", ".."], ["..", "..", ".."]]) {
     const dir = path.resolve(from, ...up, "queries");
