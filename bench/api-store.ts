@@ -141,7 +141,7 @@ function startApi(setup: Setup, topic: string, database: string | null): Promise
   return new Promise((resolve, reject) => {
     let stderr = "";
     child.stderr!.on("data", (d: Buffer) => {
-      stderr += d;
+      stderr += d.toString();
       const url = /listening url=(\S+)/.exec(stderr)?.[1];
       if (url) resolve({ url, stop: async () => void (child.kill("SIGTERM"), await exited) });
     });

@@ -153,8 +153,8 @@ interface Outcome {
   refusal?: Error;
 }
 
-/** Thrown inside the transaction when the event did not reach the log: nothing is recorded. */
-const NOT_LOGGED = Symbol("not logged");
+/** Thrown inside the transaction when the event did not reach the log: nothing is recorded (compared by identity). */
+const NOT_LOGGED = new Error("the event did not reach the log");
 
 async function decideWith(tx: StateTx, deps: AppDeps, request: GameRequest): Promise<Decision> {
   const { action, player } = request;

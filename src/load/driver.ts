@@ -79,7 +79,7 @@ export function drive(options: DriveOptions): Promise<DriveResult> {
   const maxRetries = options.keyPrefix === null ? 0 : options.maxRetries ?? 5;
   const attempts = new Array<number>(lanes.count).fill(0);
   /** Per lane, the request to send again (its key makes the retry safe). */
-  const again: (PlannedRequest | undefined)[] = new Array(lanes.count).fill(undefined);
+  const again = new Array<PlannedRequest | undefined>(lanes.count).fill(undefined);
   let retries = 0;
 
   const setupClient = (raw: autocannon.Client): void => {

@@ -30,8 +30,8 @@ export function startChildApi(env: Record<string, string>): Promise<ChildApi> {
   );
   return new Promise((resolve, reject) => {
     let stderr = "";
-    child.stderr!.on("data", (d: Buffer) => {
-      stderr += d;
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
       const url = /listening url=(\S+)/.exec(stderr)?.[1];
       if (url) resolve({ url, exited, kill: (s) => child.kill(s) });
     });

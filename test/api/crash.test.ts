@@ -113,7 +113,7 @@ describe("API crash safety", () => {
     const completed = rows
       .filter((r) => r.outcome === "ok")
       .sort((a, b) => Number(a.kafka_partition) - Number(b.kafka_partition) || Number(a.kafka_offset) - Number(b.kafka_offset));
-    const fromTable = fold(completed.map((r) => ({ player: r.player_id as string, guild: r.guild_name as string, type: r.event_type as string, order: `${r.kafka_partition}:${r.kafka_offset}` })));
+    const fromTable = fold(completed.map((r) => ({ player: r.player_id as string, guild: r.guild_name as string, type: r.event_type as string, order: `${r.kafka_partition as number}:${r.kafka_offset as number}` })));
     assert.deepEqual([...fromTable].sort(), [...fromLog].sort());
   });
 });

@@ -71,7 +71,7 @@ describe("two API replicas on one topic and one PostgreSQL", () => {
     const everyone = new Set(Array.from({ length: PLAYERS }, (_, p) => GUILDS.map((g) => `p${p}/${g}`)).flat());
     const db = new Client({ connectionString: database });
     await db.connect();
-    const stored = (await db.query("SELECT player_id, guild FROM memberships")).rows.map((r) => `${r.player_id}/${r.guild}`);
+    const stored = (await db.query<{ player_id: string; guild: string }>("SELECT player_id, guild FROM memberships")).rows.map((r) => `${r.player_id}/${r.guild}`);
     await db.end();
     assert.deepEqual(new Set(stored), everyone);
 
@@ -91,7 +91,7 @@ describe("two API replicas on one topic and one PostgreSQL", () => {
     const completed = guilds
       .filter((r) => r.outcome === "ok")
       .sort((a, b) => Number(a.kafka_partition) - Number(b.kafka_partition) || Number(a.kafka_offset) - Number(b.kafka_offset));
-    const fromTable = fold(completed.map((r) => ({ player: r.player_id as string, guild: r.guild_name as string, type: r.event_type as string, order: `${r.kafka_partition}:${r.kafka_offset}` })));
+    const fromTable = fold(completed.map((r) => ({ player: r.player_id as string, guild: r.guild_name as string, type: r.event_type as string, order: `${r.kafka_partition as number}:${r.kafka_offset as number}` })));
     assert.deepEqual(fromTable, everyone);
     assert.equal((await readTable(config, "purchases")).length, PLAYERS);
   });

@@ -6,7 +6,7 @@
  * dies mid-request releases its locks and rolls back with its connection. Within a process the
  * same names are queued first (LocalLocks), so waiting requests do not hold pool connections.
  */
-import { Pool, type PoolClient } from "pg";
+import { Pool, type PoolClient, type QueryResult } from "pg";
 import type { Secret } from "../../secret";
 import { StateStoreError } from "../../errors";
 import type { Logger } from "../../logger";
@@ -196,9 +196,10 @@ async function applyChange(client: PoolClient, c: GuildChange): Promise<void> {
   }
 }
 
-async function query(client: PoolClient, sql: string, values: unknown[]) {
+/** Rows typed as unknown values: each caller says what a column holds. */
+async function query(client: PoolClient, sql: string, values: unknown[]): Promise<QueryResult<Record<string, unknown>>> {
   try {
-    return await client.query(sql, values);
+    return await client.query<Record<string, unknown>>(sql, values);
   } catch (error) {
     throw storeError(error);
   }

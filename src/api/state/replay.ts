@@ -42,7 +42,8 @@ export async function replayLog(options: ReplayOptions): Promise<ReplayResult> {
   const keysSince = options.now() - options.windowMs;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
-  let failure: Error | null = null;
+  // Set by onError (a callback): `as` keeps the compiler from narrowing it to null for good.
+  let failure = null as Error | null;
   const subscription = await transport.consume({
     topic,
     // A group of its own: replicas starting together must each read every partition.

@@ -30,8 +30,8 @@ async function stateOf(store: StateStore, player: string, guild: string) {
 export function stateStoreContract(name: string, harness: StoreHarness): void {
   describe(`state store contract: ${name}`, async () => {
     const skip = await harness.skip?.();
-    const test = (title: string, body: (store: StateStore) => Promise<void>) =>
-      it(title, { skip }, async () => {
+    const test = (title: string, body: (store: StateStore) => Promise<void>): void =>
+      void it(title, { skip }, async () => {
         const store = await harness.open();
         try {
           await body(store);
