@@ -53,12 +53,12 @@ export default defineConfig(
     // TEMPORARY, shrinking to nothing: files other branches are changing right now (issue 14 item 4
     // fixes them after those branches land, so that no one has to merge lint fixes into their work).
     files: [
-      "bench/api.ts", "bench/reference/sink.ts", "src/api/publisher.ts", "src/bin/main.ts", "src/errors.ts", "src/report/charts/render.ts",
+      "bench/api.ts", "bench/reference/sink.ts", "src/api/publisher.ts", "src/bin/main.ts", "src/report/charts/render.ts",
       "src/report/explain.ts", "src/report/frame.ts", "src/report/markdown.ts", "src/sink/run-sink.ts", "src/transport/kafka/producer.ts",
       "src/transport/kafka/subscription.ts", "src/transport/kafka/wire-producer.ts", "src/transport/kafka/wire/connection.ts",
-      "test/api/bin.test.ts", "test/api/helpers.ts", "test/report/fixture.ts", "test/report/frame.test.ts", "test/sink/crash.test.ts",
+      "test/api/bin.test.ts", "test/report/fixture.ts", "test/report/frame.test.ts", "test/sink/crash.test.ts",
       "test/sink/helpers.ts", "test/sink/stream.test.ts", "test/stack/kafka-kill.stack.test.ts", "test/stack/kafka-topic.ts",
-      "test/stack/stack.ts", "test/transport/contract.ts", "test/transport/fake-kafka-broker.ts", "test/transport/wire-producer.test.ts",
+      "test/stack/stack.ts", "test/transport/fake-kafka-broker.ts", "test/transport/wire-producer.test.ts",
     ],
     linterOptions: { noInlineConfig: false },
     rules: {

@@ -146,8 +146,18 @@ export function describeError(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
-    parts.push(current instanceof Error ? `${current.name}: ${current.message}` : String(current));
+    parts.push(current instanceof Error ? `${current.name}: ${current.message}` : describeThrown(current));
     current = current instanceof Error ? (current as { cause?: unknown }).cause : undefined;
   }
   return parts.join(" <- ");
+}
+
+/** A thrown value that is not an Error: a string or number as it is, an object as JSON (String() gives "[object Object]"). */
+function describeThrown(value: unknown): string {
+  if (typeof value !== "object" || value === null) return String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return Object.prototype.toString.call(value); // circular
+  }
 }

@@ -32,4 +32,9 @@ describe("errors", () => {
   it("describes an error with its causes on one line", () => {
     assert.equal(describeError(new StorageError("upload failed", "/w", { cause: new Error("ECONNRESET") })), "StorageError: upload failed <- Error: ECONNRESET");
   });
+
+  it("describes a thrown value that is not an Error by its content", () => {
+    assert.equal(describeError("broker gone"), "broker gone");
+    assert.equal(describeError(new Error("wrapper", { cause: { errorName: "SERVER_STARTING_UP" } })), 'Error: wrapper <- {"errorName":"SERVER_STARTING_UP"}');
+  });
 });

@@ -12,8 +12,9 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import * as posix from "node:path/posix";
-import { FencedError, isRetriable, NotFoundInStorageError, StorageError } from "../errors";
+import { FencedError, NotFoundInStorageError, StorageError } from "../errors";
 import type { Logger } from "../logger";
+import * as retry from "../retry";
 import type { Storage } from "../storage";
 import { eachBounded } from "./bounded";
 import type { Faults } from "./faults";
@@ -92,7 +93,14 @@ async function uploadAndRename(ctx: CommitContext, built: LocalFile[], ranges: R
   // (taken over, session expired) commits nothing more for it.
   const partitions = [...new Set(staged.map((s) => s.file.partition))];
   const fenced = new Set<number>();
-  await Promise.all(partitions.map((p) => ctx.confirmOwnership([p]).catch((error) => (error instanceof FencedError ? fenced.add(p) : Promise.reject(error)))));
+  await Promise.all(
+    partitions.map((p) =>
+      ctx.confirmOwnership([p]).catch((error: unknown) => {
+        if (!(error instanceof FencedError)) throw error;
+        fenced.add(p);
+      }),
+    ),
+  );
   const owned = staged.filter((s) => !fenced.has(s.file.partition));
   faults("after-ownership-check");
   // Renames only once every upload is done: the window in which some tables have the batch and
@@ -145,16 +153,14 @@ function rangeOf(ranges: ReadonlyMap<number, OffsetRange>, partition: number): O
   return range;
 }
 
-async function withRetry<T>(ctx: CommitContext, task: () => Promise<T>): Promise<T> {
-  const attempts = ctx.attempts ?? 5;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await task();
-    } catch (error) {
-      if (attempt >= attempts || !isRetriable(error)) throw error;
-      const waitMs = Math.min(5000, 200 * 2 ** attempt);
-      ctx.logger.warn("commit failed, retrying", { attempt, waitMs, error: String(error) });
-      await new Promise((r) => setTimeout(r, waitMs));
-    }
-  }
+/** Waits between commit attempts: 400 ms, doubling, at most 5 s. */
+const COMMIT_BACKOFF = retry.exponentialBackoff(400, 5000);
+
+/** `task` under the shared retry helper, each retry logged. */
+function withRetry<T>(ctx: CommitContext, task: () => Promise<T>): Promise<T> {
+  return retry.withRetry(task, {
+    attempts: ctx.attempts ?? 5,
+    backoffMs: COMMIT_BACKOFF,
+    onRetry: ({ attempt, waitMs, error }) => ctx.logger.warn("commit failed, retrying", { attempt, waitMs, error: String(error) }),
+  });
 }

@@ -111,10 +111,10 @@ export class SinkLoop {
 
   /** Hands `partitions` over: commits what is staged (while they are still owned), then forgets them; resolves with their final positions. */
   async release(partitions: readonly number[]): Promise<Map<number, number>> {
-    const flushed = await this.flush().then(() => null, (error: unknown) => error);
+    const flushed = await this.flush().then(() => null, (error: unknown) => ({ error }));
     const final = new Map(partitions.filter((p) => this.options.positions.has(p)).map((p) => [p, this.options.positions.get(p)!]));
     this.forget(partitions);
-    if (flushed) throw flushed;
+    if (flushed) throw flushed.error;
     return final;
   }
 

@@ -36,7 +36,7 @@ export function request(base: string, target: string, options: { headers?: Recor
           const text = Buffer.concat(chunks).toString("utf8");
           let body: Reply["body"] = {};
           try {
-            body = JSON.parse(text);
+            body = JSON.parse(text) as Reply["body"];
           } catch {
             // 431 from node itself has no JSON body
           }

@@ -72,7 +72,7 @@ export function runTransportContract(name: string, fixture: TransportFixture): v
       await producer.send(topic, sent.slice(120));
       const records = await collect(transport, topic, new Map(), 200);
       assert.equal(records.length, 200);
-      const values = records.map((r) => JSON.parse(r.value.toString()).i as number).sort((a, b) => a - b);
+      const values = records.map((r) => (JSON.parse(r.value.toString()) as { i: number }).i).sort((a, b) => a - b);
       assert.deepEqual(values, sent.map((_, i) => i));
       for (const p of [0, 1]) {
         const offsets = records.filter((r) => r.partition === p).map((r) => r.offset);

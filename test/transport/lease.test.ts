@@ -50,7 +50,7 @@ describe("lease holder liveness", () => {
     const self = { ...thisProcess(), token: "t", since: 0, renewedAt: 0, ttlMs: 1 };
     assert.equal(holderAlive(self), true);
     const child = spawnSync(process.execPath, ["-e", "0"]);
-    assert.equal(holderAlive({ ...self, pid: child.pid! }), false);
+    assert.equal(holderAlive({ ...self, pid: child.pid }), false);
   });
 
   it("tells a reused pid from the holder by its start time, and cannot judge another host", () => {
@@ -142,7 +142,7 @@ describe("embedded log: one writer member per topic and group", () => {
     const path1 = file();
     const log = new EmbeddedLog({ file: path1, logger: silentLogger });
     await log.ensureTopic("events", { partitions: 1 });
-    const gone = spawnSync(process.execPath, ["-e", "0"]).pid!;
+    const gone = spawnSync(process.execPath, ["-e", "0"]).pid;
     const Database = (await import("better-sqlite3")).default;
     const db = new Database(path1);
     db.prepare("INSERT INTO leases VALUES ('events', 'sink', 'dead', ?, ?, NULL, ?, ?, 600000)").run(gone, os.hostname(), Date.now(), Date.now());
