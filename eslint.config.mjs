@@ -53,12 +53,14 @@ export default defineConfig(
     // TEMPORARY, shrinking to nothing: files other branches are changing right now (issue 14 item 4
     // fixes them after those branches land, so that no one has to merge lint fixes into their work).
     files: [
-      "bench/api.ts", "bench/reference/sink.ts", "src/api/publisher.ts", "src/bin/main.ts", "src/report/charts/render.ts",
-      "src/report/explain.ts", "src/report/frame.ts", "src/report/markdown.ts", "src/sink/run-sink.ts", "src/transport/kafka/producer.ts",
-      "src/transport/kafka/subscription.ts", "src/transport/kafka/wire-producer.ts", "src/transport/kafka/wire/connection.ts",
-      "test/api/bin.test.ts", "test/report/fixture.ts", "test/report/frame.test.ts", "test/sink/crash.test.ts",
-      "test/sink/helpers.ts", "test/sink/stream.test.ts", "test/stack/kafka-kill.stack.test.ts", "test/stack/kafka-topic.ts",
-      "test/stack/stack.ts", "test/transport/fake-kafka-broker.ts", "test/transport/wire-producer.test.ts",
+      "bench/api.ts", "bench/reference/sink.ts", "src/api/publisher.ts", "src/bin/main.ts", "src/notebook/chart.ts",
+      "src/notebook/frame.ts", "src/notebook/markdown.ts", "src/notebook/publish.ts", "src/notebook/show.ts",
+      "src/sink/run-sink.ts", "src/transport/kafka/producer.ts", "src/transport/kafka/subscription.ts",
+      "src/transport/kafka/wire-producer.ts", "src/transport/kafka/wire/connection.ts", "test/api/bin.test.ts",
+      "test/api/guard.test.ts", "test/browser/jupyterlab.browser.test.ts", "test/notebook/frame.test.ts",
+      "test/report/fixture.ts", "test/sink/crash.test.ts", "test/sink/helpers.ts", "test/sink/stream.test.ts",
+      "test/stack/kafka-kill.stack.test.ts", "test/stack/kafka-topic.ts", "test/stack/stack.ts",
+      "test/transport/fake-kafka-broker.ts", "test/transport/wire-producer.test.ts",
     ],
     linterOptions: { noInlineConfig: false },
     rules: {
@@ -67,6 +69,7 @@ export default defineConfig(
       "@typescript-eslint/no-misused-promises": "off",
       "@typescript-eslint/no-unnecessary-type-assertion": "off",
       "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-call": "off",
       "@typescript-eslint/no-unsafe-member-access": "off",
       "@typescript-eslint/no-unsafe-return": "off",
       "@typescript-eslint/no-unused-expressions": "off",
