@@ -45,7 +45,7 @@ export function runSinkChild(args: string[], env: NodeJS.ProcessEnv, killAfterMs
     children.add(child);
     let stderr = "";
     let killedByTimer = false;
-    child.stderr!.on("data", (d) => (stderr += d));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const timer = killAfterMs === null ? null : setTimeout(() => (killedByTimer = child.kill("SIGKILL")), killAfterMs);
     child.on("error", reject);
     child.on("exit", (code, signal) => {
