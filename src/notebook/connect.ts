@@ -37,12 +37,13 @@ export interface Connection {
 /**
  * Connects to the tables of the recorded run. DuckDB's views live in its connection, so they are
  * made here; on Trino the pipeline's sink registered the tables and their partitions in the
- * metastore, and the analysis only reads (on a secured stack it may not create anything).
+ * metastore, and the analysis only reads: it logs in as the analyst, who on a secured stack may
+ * not create anything.
  */
 export async function connect(config: Config = notebookConfig()): Promise<Connection> {
   const run = readRunRecord(config.dataDir);
   const storage = createStorage(config.storage);
-  const engine = await createQueryEngine(config.query, storage);
+  const engine = await createQueryEngine(config.query, storage, "analyst");
   try {
     if (!engine.registersPartitions) await registerTables(engine, storage);
   } catch (error) {
