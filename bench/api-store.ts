@@ -6,7 +6,7 @@
  * Idempotency-Key (so every request takes a state transaction), or none with --no-keys.
  *
  *   npm run stack -- up postgres kafka
- *   npm run bench -- api-store [--duration 10] [--connections 32] [--rounds 2] [--players 2000] [--no-keys]
+ *   npm run bench -- api-store [--duration 10] [--connections 32] [--rounds 2] [--players 2000] [--pool 20] [--no-keys]
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -27,6 +27,8 @@ interface Options {
   connections: number;
   rounds: number;
   players: number;
+  /** API_DB_POOL of each PostgreSQL replica. */
+  pool: number;
   keys: boolean;
 }
 
@@ -63,7 +65,7 @@ export async function run(args: string[]): Promise<void> {
     for (const setup of SETUPS) {
       const topic = `bench-store-${randomUUID().slice(0, 8)}`;
       const database = setup.store === "postgres" ? await freshDatabase() : null;
-      const apis = await Promise.all(Array.from({ length: setup.replicas }, () => startApi(setup, topic, database)));
+      const apis = await Promise.all(Array.from({ length: setup.replicas }, () => startApi(setup, topic, database, options.pool)));
       try {
         const results = await Promise.all(
           apis.map((api, i) =>
@@ -108,7 +110,7 @@ function parseArgs(args: string[]): Options {
     const i = args.indexOf(flag);
     return i >= 0 ? Number(args[i + 1]) : fallback;
   };
-  return { duration: value("--duration", 10), connections: value("--connections", 32), rounds: value("--rounds", 2), players: value("--players", 2000), keys: !args.includes("--no-keys") };
+  return { duration: value("--duration", 10), connections: value("--connections", 32), rounds: value("--rounds", 2), players: value("--players", 2000), pool: value("--pool", 20), keys: !args.includes("--no-keys") };
 }
 
 /** An empty database on the stack's PostgreSQL, so every run starts from the same state. */
@@ -122,7 +124,7 @@ async function freshDatabase(): Promise<string> {
 }
 
 /** One API replica as a child process (`npm run api`), on Kafka, with the setup's store. */
-function startApi(setup: Setup, topic: string, database: string | null): Promise<{ url: string; stop(): Promise<void> }> {
+function startApi(setup: Setup, topic: string, database: string | null, pool: number): Promise<{ url: string; stop(): Promise<void> }> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "bench-store-")),
@@ -134,7 +136,7 @@ function startApi(setup: Setup, topic: string, database: string | null): Promise
     EVENTS_TOPIC: topic,
     TOPIC_PARTITIONS: "2",
     API_STORE: setup.store,
-    ...(database ? { API_DATABASE_URL: database } : {}),
+    ...(database ? { API_DATABASE_URL: database, API_DB_POOL: String(pool) } : {}),
   };
   const child: ChildProcess = spawn(process.execPath, [API_BIN], { env, stdio: ["ignore", "ignore", "pipe"] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -154,7 +156,7 @@ function printReport(rows: Row[], options: Options, loadBefore: number, loadAfte
   const lines = [
     `## bench/api-store (${new Date().toISOString()})`,
     "",
-    `${options.duration} s per run, ${options.connections} connections per replica, ${options.rounds} rounds (alternating), ${options.players} players per replica, keys ${options.keys ? "on" : "off"}; ` +
+    `${options.duration} s per run, ${options.connections} connections per replica, ${options.rounds} rounds (alternating), ${options.players} players per replica, keys ${options.keys ? "on" : "off"}, API_DB_POOL ${options.pool}; ` +
       `Kafka ${KAFKA} (acks=all); ${os.cpus().length} cores; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after.`,
     "",
     "| setup | round | replica | req/s | p50 ms | p99 ms | answered | retries | mismatches |",

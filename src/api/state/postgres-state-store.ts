@@ -6,13 +6,14 @@
  * dies mid-request releases its locks and rolls back with its connection. Within a process the
  * same names are queued first (LocalLocks), so waiting requests do not hold pool connections.
  */
+import { createHash } from "node:crypto";
 import { Pool, type PoolClient, type QueryResult } from "pg";
 import type { Secret } from "../../secret";
 import { StateStoreError } from "../../errors";
 import type { Logger } from "../../logger";
 import type { Offsets } from "../../transport";
 import { LocalLocks } from "./local-locks";
-import type { GuildChange, KeyRecord, ReplayedBatch, StateStore, StateTx } from "./state-store";
+import { playerLock, type GuildChange, type KeyRecord, type ReplayedBatch, type StateStore, type StateTx } from "./state-store";
 
 const SCHEMA = [
   "CREATE TABLE IF NOT EXISTS memberships (player_id text NOT NULL, guild text NOT NULL, PRIMARY KEY (player_id, guild))",
@@ -26,7 +27,6 @@ const SCHEMA = [
 const SCHEMA_LOCK = "game-events:api-state-schema";
 
 const SQL = {
-  lock: "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
   isMember: "SELECT 1 FROM memberships WHERE player_id = $1 AND guild = $2",
   counts: "SELECT coalesce((SELECT members FROM guild_counts WHERE guild = $1), 0) AS guild, coalesce((SELECT sum(members) FROM guild_counts), 0) AS total",
   join: "INSERT INTO memberships (player_id, guild) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -87,8 +87,7 @@ export class PostgresStateStore implements StateStore {
     pool.on("error", (error) => options.logger.warn("state store connection lost", { error: error.message }));
     const store = new PostgresStateStore(pool);
     try {
-      await store.inTransaction(async (client) => {
-        await query(client, SQL.lock, [SCHEMA_LOCK]);
+      await store.inTransaction([SCHEMA_LOCK], async (client) => {
         for (const ddl of SCHEMA) await client.query(ddl);
       });
     } catch (error) {
@@ -101,8 +100,7 @@ export class PostgresStateStore implements StateStore {
   async transact<T>(locks: readonly string[], work: (tx: StateTx) => Promise<T>): Promise<T> {
     const release = await this.locks.acquire(locks);
     try {
-      return await this.inTransaction(async (client) => {
-        for (const name of [...new Set(locks)].sort()) await query(client, SQL.lock, [name]);
+      return await this.inTransaction(locks, async (client) => {
         const outcomes: { change?: GuildChange; key?: KeyRecord }[] = [];
         const result = await work({
           keyed: async (key, since) => ((await query(client, SQL.getKey, [key, since])).rows[0]?.event as string | undefined) ?? null,
@@ -133,10 +131,9 @@ export class PostgresStateStore implements StateStore {
   }
 
   async applyReplayed(batch: ReplayedBatch): Promise<{ applied: number; skipped: number }> {
-    return this.inTransaction(async (client) => {
-      // The players' locks, as a request takes them: a request still committing a change of this
-      // batch finishes first, and its mark then says the change is already in.
-      for (const name of [...new Set(batch.changes.map((c) => `player:${c.player}`))].sort()) await query(client, SQL.lock, [name]);
+    // The players' locks, as a request takes them: a request still committing a change of this
+    // batch finishes first, and its mark then says the change is already in.
+    return this.inTransaction(batch.changes.map((c) => playerLock(c.player)), async (client) => {
       let applied = 0;
       for (const change of batch.changes) {
         if ((await query(client, SQL.unmarkApplied, [change.eventId])).rowCount! > 0) continue;
@@ -165,8 +162,8 @@ export class PostgresStateStore implements StateStore {
     }
   }
 
-  /** BEGIN, `body`, COMMIT on one pooled connection; ROLLBACK when `body` throws (its error is rethrown). */
-  private async inTransaction<T>(body: (client: PoolClient) => Promise<T>): Promise<T> {
+  /** BEGIN and the locks, `body`, COMMIT on one pooled connection; ROLLBACK when `body` throws (its error is rethrown). */
+  private async inTransaction<T>(locks: readonly string[], body: (client: PoolClient) => Promise<T>): Promise<T> {
     let client: PoolClient;
     try {
       client = await this.pool.connect();
@@ -175,9 +172,9 @@ export class PostgresStateStore implements StateStore {
     }
     let broken: Error | undefined;
     try {
-      await query(client, "BEGIN", []);
+      await query(client, ["BEGIN", ...lockStatements(locks)].join("; "));
       const result = await body(client);
-      await query(client, "COMMIT", []);
+      await query(client, "COMMIT");
       return result;
     } catch (error) {
       await client.query("ROLLBACK").catch((e: Error) => (broken = e));
@@ -196,10 +193,24 @@ async function applyChange(client: PoolClient, c: GuildChange): Promise<void> {
   }
 }
 
+/**
+ * The statements that take the advisory locks of `names`, in sorted order. Each name's 64-bit key
+ * is computed here (SHA-256), so they need no parameters and go with BEGIN in one round trip; each
+ * runs with its own snapshot, so the reads after them see what the previous holder committed.
+ */
+function lockStatements(names: readonly string[]): string[] {
+  const keys = [...new Set(names)].sort().map((name) => createHash("sha256").update(name).digest().readBigInt64BE(0));
+  return keys.map((k) => `SELECT pg_advisory_xact_lock(${k})`);
+}
+
+/** Statement names by SQL text: each connection parses and plans a statement once (PREPARE), not per request. */
+const PREPARED = new Map(Object.values(SQL).map((text, i) => [text, `state_${i}`]));
+
 /** Rows typed as unknown values: each caller says what a column holds. */
-async function query(client: PoolClient, sql: string, values: unknown[]): Promise<QueryResult<Record<string, unknown>>> {
+async function query(client: PoolClient, sql: string, values?: unknown[]): Promise<QueryResult<Record<string, unknown>>> {
   try {
-    return await client.query<Record<string, unknown>>(sql, values);
+    const name = PREPARED.get(sql);
+    return await (name === undefined ? client.query<Record<string, unknown>>(sql, values) : client.query<Record<string, unknown>>({ name, text: sql, values }));
   } catch (error) {
     throw storeError(error);
   }
