@@ -115,6 +115,8 @@ function handleWithState(deps: AppDeps, request: GameRequest, res: Response, nex
     failed = true;
     next(error);
   };
+  /** Set once the log has the request's event: from then on the answer is the event's, whatever the store does. */
+  let logged: GameEvent | null = null;
   const locks = [...(key === undefined ? [] : [keyLock(key)]), ...(isGuildAction(action) ? [playerLock(player)] : [])];
   deps.store
     .transact(locks, async (tx): Promise<Outcome> => {
@@ -128,6 +130,7 @@ function handleWithState(deps: AppDeps, request: GameRequest, res: Response, nex
       const landed = new Promise<boolean>((resolve) => (settle = resolve));
       deps.publisher.publish({ key: player, value: wire, timestamp: event.timestamp }, { settle }).catch(fail);
       if (!(await landed)) throw NOT_LOGGED;
+      logged = event;
       deps.beforeRecord?.();
       tx.record({ change: changeOf(event) ?? undefined, key: key === undefined ? undefined : { key, event: wire, at: event.timestamp } });
       return { event };
@@ -140,7 +143,12 @@ function handleWithState(deps: AppDeps, request: GameRequest, res: Response, nex
         reply(res, outcome.event!);
       },
       (error) => {
-        if (error !== NOT_LOGGED && !failed) fail(error);
+        if (error === NOT_LOGGED || failed) return;
+        if (logged === null) return fail(error);
+        // The event is in the log, so the action happened: answer it. The store lacks the change
+        // until the next start replays the log (README, "Honest limits").
+        deps.logger.error("the state store could not record a logged change; the next start replays it", { event_id: logged.event_id, error: String(error) });
+        reply(res, logged);
       },
     );
 }
