@@ -68,6 +68,8 @@ export interface ApiConfig {
   store: StateStoreConfig;
   /** How long (ms) a request retried with the same Idempotency-Key gets its original answer. */
   idempotencyWindowMs: number;
+  /** How often (ms) the log tail is replayed while serving (0: only at start). */
+  catchUpIntervalMs: number;
   /** Tests only: SIGKILL itself after the Nth request's event is in the log, before its state is written (0: never). */
   crashBeforeStore: number;
   maxNameLength: number;
@@ -208,6 +210,7 @@ export const SETTINGS: readonly Setting[] = [
   { variable: "API_DATABASE_CA_FILE", default: "", meaning: "PEM file of the CA(s) that signed PostgreSQL's certificate; when set, the connection must use TLS and verify it." },
   { variable: "API_DB_POOL", default: "20", meaning: "Most PostgreSQL connections per API process: a guild action or keyed request holds one while its event is logged." },
   { variable: "IDEMPOTENCY_WINDOW_MS", default: "600000", meaning: "How long a request retried with the same Idempotency-Key gets its original answer and logs nothing (10 min)." },
+  { variable: "API_CATCHUP_INTERVAL_MS", default: "60000", meaning: "How often the API replays the log tail into its state store while serving (0: only at start): applies what a crashed replica logged but did not record, and keeps `applied_events` small." },
   { variable: "API_CRASH_BEFORE_STORE", default: "0", meaning: "Tests only: the API kills itself (SIGKILL) once the Nth guild or keyed request's event is in the log, before its state is written (0: never)." },
   { variable: "MAX_NAME_LENGTH", default: "64", meaning: "Longest item or guild name accepted." },
   { variable: "PUBLISH_LINGER_MS", default: "2", meaning: "How long a batch waits for more events before it is sent." },
@@ -424,6 +427,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
         poolSize: int(env, "API_DB_POOL", { min: 1 }),
       },
       idempotencyWindowMs: int(env, "IDEMPOTENCY_WINDOW_MS", { min: 1 }),
+      catchUpIntervalMs: int(env, "API_CATCHUP_INTERVAL_MS"),
       crashBeforeStore: int(env, "API_CRASH_BEFORE_STORE"),
       maxNameLength: int(env, "MAX_NAME_LENGTH", { min: 1 }),
       publish: {

@@ -13,7 +13,7 @@ import { systemClock, type Clock } from "./clock";
 import { Guard, type RefusalCounts } from "./guard";
 import { createHttpServer } from "./http-server";
 import { BatchingPublisher, type PublisherStats } from "./publisher";
-import { openStateStore, replayLog, type StateStore } from "./state";
+import { openStateStore, replayLog, startCatchUp, type StateStore } from "./state";
 
 export interface ApiServer {
   /** Base URL, e.g. http://127.0.0.1:5000 */
@@ -87,6 +87,7 @@ export async function startApiOn(options: StartOptions): Promise<ApiServer> {
       for (const fate of lost) fate.settle(false);
     },
   });
+  const catchUp = startCatchUp({ transport, topic: options.topic, store, windowMs: api.idempotencyWindowMs, now: () => clock.now(), logger: log.child("catch-up"), quiet: true, intervalMs: api.catchUpIntervalMs });
   const expiry = setInterval(() => {
     store.expireKeys(clock.now() - api.idempotencyWindowMs).catch((error) => log.warn("could not expire idempotency keys", { error: String(error) }));
   }, Math.min(api.idempotencyWindowMs, 60_000));
@@ -111,6 +112,7 @@ export async function startApiOn(options: StartOptions): Promise<ApiServer> {
     server.listen(api.port, api.host, () => resolve());
   }).catch(async (error) => {
     clearInterval(expiry);
+    await catchUp.stop();
     await producer.close();
     if (!options.store) await store.close();
     throw error;
@@ -137,6 +139,7 @@ export async function startApiOn(options: StartOptions): Promise<ApiServer> {
     clearInterval(sweep);
     clearTimeout(cut);
     clearInterval(expiry);
+    await catchUp.stop();
     await producer.close();
     if (!options.store) await store.close();
     if (options.ownsTransport) await transport.close();

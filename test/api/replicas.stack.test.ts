@@ -95,4 +95,41 @@ describe("two API replicas on one topic and one PostgreSQL", () => {
     assert.deepEqual(fromTable, everyone);
     assert.equal((await readTable(config, "purchases")).length, PLAYERS);
   });
+
+  it("apply a change a replica logged but did not record before it died, while serving (catch-up)", async () => {
+    await ensureStack(["postgres", "kafka"]);
+    const topicConfig = kafkaApiConfig("replica-crash");
+    const database = await freshDatabase("replica_crash");
+    const env = (name: string, extra: Record<string, string>) => ({
+      DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), `replica-${name}-`)),
+      TRANSPORT: "kafka",
+      KAFKA_BROKERS: KAFKA_BROKERS.join(","),
+      EVENTS_TOPIC: topicConfig.transport.topic,
+      TOPIC_PARTITIONS: "2",
+      API_STORE: "postgres",
+      API_DATABASE_URL: database,
+      ...extra,
+    });
+    const survivor = await startChildApi(env("a", { API_CATCHUP_INTERVAL_MS: "300" }));
+    const doomed = await startChildApi(env("c", { API_CRASH_BEFORE_STORE: "1" }));
+    const db = new Client({ connectionString: database });
+    await db.connect();
+    try {
+      // The doomed replica logs zed's join, then dies before writing it to the store.
+      await assert.rejects(request(doomed.url, "/join_guild/grubs", { headers: { "x-player-id": "zed" } }));
+      assert.equal((await doomed.exited).signal, "SIGKILL");
+      let caughtUp = false;
+      for (let i = 0; i < 120 && !caughtUp; i++) {
+        caughtUp = (await db.query("SELECT 1 FROM memberships WHERE player_id = 'zed' AND guild = 'grubs'")).rowCount === 1;
+        if (!caughtUp) await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.ok(caughtUp, "the surviving replica applied the logged join");
+      const again = await request(survivor.url, "/join_guild/grubs", { headers: { "x-player-id": "zed" } });
+      assert.deepEqual([again.status, again.body.error], [409, "already_member"]);
+    } finally {
+      await db.end();
+      survivor.kill("SIGTERM");
+      assert.equal((await survivor.exited).code, 0);
+    }
+  });
 });

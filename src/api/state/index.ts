@@ -5,3 +5,5 @@ export { PostgresStateStore } from "./postgres-state-store";
 export { openStateStore } from "./factory";
 export { replayLog, changeOf } from "./replay";
 export type { ReplayResult } from "./replay";
+export { startCatchUp } from "./catch-up";
+export type { CatchUp } from "./catch-up";

@@ -34,11 +34,12 @@ const SQL = {
   countUp: "INSERT INTO guild_counts (guild, members) VALUES ($1, 1) ON CONFLICT (guild) DO UPDATE SET members = guild_counts.members + 1",
   countDown: "UPDATE guild_counts SET members = members - 1 WHERE guild = $1",
   markApplied: "INSERT INTO applied_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING",
-  unmarkApplied: "DELETE FROM applied_events WHERE event_id = $1",
+  unmarkApplied: "DELETE FROM applied_events WHERE event_id = ANY($1::text[]) RETURNING event_id",
   getKey: "SELECT event FROM idempotency_keys WHERE key = $1 AND at >= $2",
   putKey: "INSERT INTO idempotency_keys (key, event, at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET event = excluded.event, at = excluded.at",
-  putKeyIfExpired:
-    "INSERT INTO idempotency_keys (key, event, at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET event = excluded.event, at = excluded.at WHERE idempotency_keys.at < $4",
+  putKeysIfExpired:
+    "INSERT INTO idempotency_keys (key, event, at) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) " +
+    "ON CONFLICT (key) DO UPDATE SET event = excluded.event, at = excluded.at WHERE idempotency_keys.at < $4",
   expireKeys: "DELETE FROM idempotency_keys WHERE at < $1",
   position: "SELECT partition, next_offset FROM log_position WHERE topic = $1",
   movePosition:
@@ -134,13 +135,21 @@ export class PostgresStateStore implements StateStore {
     // The players' locks, as a request takes them: a request still committing a change of this
     // batch finishes first, and its mark then says the change is already in.
     return this.inTransaction(batch.changes.map((c) => playerLock(c.player)), async (client) => {
+      // One statement each for the marks and the keys: a catch-up passes every change requests recorded.
+      const recorded = new Set((await query(client, SQL.unmarkApplied, [batch.changes.map((c) => c.eventId)])).rows.map((r) => r.event_id as string));
       let applied = 0;
       for (const change of batch.changes) {
-        if ((await query(client, SQL.unmarkApplied, [change.eventId])).rowCount! > 0) continue;
+        if (recorded.has(change.eventId)) continue;
         await applyChange(client, change);
         applied++;
       }
-      for (const k of batch.keys) await query(client, SQL.putKeyIfExpired, [k.key, k.event, k.at, batch.keysSince]);
+      // ON CONFLICT cannot touch one row twice in a statement: the first event of a key wins anyway.
+      const firsts = new Map<string, KeyRecord>();
+      for (const k of batch.keys) if (!firsts.has(k.key)) firsts.set(k.key, k);
+      const keys = [...firsts.values()];
+      if (keys.length > 0) {
+        await query(client, SQL.putKeysIfExpired, [keys.map((k) => k.key), keys.map((k) => k.event), keys.map((k) => k.at), batch.keysSince]);
+      }
       await query(client, SQL.movePosition, [batch.topic, batch.partition, batch.next]);
       return { applied, skipped: batch.changes.length - applied };
     });

@@ -18,6 +18,8 @@ export interface ReplayOptions {
   windowMs: number;
   now: () => number;
   logger: Logger;
+  /** Log progress at debug level (the periodic catch-up) rather than info (the start). */
+  quiet?: boolean;
 }
 
 export interface ReplayResult {
@@ -38,7 +40,8 @@ export async function replayLog(options: ReplayOptions): Promise<ReplayResult> {
   const from = await startingPoints(options, ends);
   const pending = new Set([...ends].filter(([p, end]) => from.get(p)! < end).map(([p]) => p));
   if (pending.size === 0) return result;
-  logger.info("replaying the log into the state store", { from: Object.fromEntries(from), to: Object.fromEntries(ends) });
+  const log = options.quiet ? logger.debug.bind(logger) : logger.info.bind(logger);
+  log("replaying the log into the state store", { from: Object.fromEntries(from), to: Object.fromEntries(ends) });
   const keysSince = options.now() - options.windowMs;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
@@ -72,7 +75,7 @@ export async function replayLog(options: ReplayOptions): Promise<ReplayResult> {
   await finished;
   await subscription.stop();
   if (failure) throw failure;
-  logger.info("state store caught up with the log", { ...result });
+  log("state store caught up with the log", { ...result });
   return result;
 }
 

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { StateStoreError } from "../../errors";
 import type { Offsets } from "../../transport";
 import { LocalLocks } from "./local-locks";
-import type { GuildChange, GuildCounts, KeyRecord, ReplayedBatch, StateStore, StateTx } from "./state-store";
+import { playerLock, type GuildChange, type GuildCounts, type KeyRecord, type ReplayedBatch, type StateStore, type StateTx } from "./state-store";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS memberships (player_id TEXT NOT NULL, guild TEXT NOT NULL, PRIMARY KEY (player_id, guild)) WITHOUT ROWID;
@@ -93,7 +93,15 @@ export class SqliteStateStore implements StateStore {
   }
 
   async applyReplayed(batch: ReplayedBatch): Promise<{ applied: number; skipped: number }> {
-    return guard(() => this.replay(batch));
+    // The players' locks, as a request takes them: a request still between its log write and its
+    // store write finishes first (a catch-up runs while requests are served), and its mark then
+    // says the change is already in.
+    const release = await this.locks.acquire(batch.changes.map((c) => playerLock(c.player)));
+    try {
+      return guard(() => this.replay(batch));
+    } finally {
+      release();
+    }
   }
 
   async expireKeys(before: number): Promise<number> {
