@@ -146,8 +146,8 @@ function handleWithState(deps: AppDeps, request: GameRequest, res: Response, nex
         if (error === NOT_LOGGED || failed) return;
         if (logged === null) return fail(error);
         // The event is in the log, so the action happened: answer it. The store lacks the change
-        // until the next start replays the log (README, "Honest limits").
-        deps.logger.error("the state store could not record a logged change; the next start replays it", { event_id: logged.event_id, error: String(error) });
+        // until the next replay of the log (catch-up or start; README, "Honest limits").
+        deps.logger.error("the state store could not record a logged change; the next replay of the log applies it", { event_id: logged.event_id, error: String(error) });
         reply(res, logged);
       },
     );
