@@ -211,6 +211,7 @@ function noLogServer(): http.Server {
     maxNameLength: config.api.maxNameLength,
     guard: new Guard(config.api, systemClock),
     idempotencyWindowMs: config.api.idempotencyWindowMs,
+    lockWaitMs: config.api.publish.timeoutMs,
   });
   return createHttpServer(app, config.api.timeouts);
 }

@@ -61,6 +61,11 @@ export class StateStoreError extends PipelineError {
   }
 }
 
+/** A request waited too long for its player's or guild's lock (the previous action is still waiting for the log): HTTP 503, retry later. */
+export class LockTimeoutError extends StateStoreError {
+  override readonly code: string = "busy";
+}
+
 /** The publisher's bounded queue is full: backpressure, the caller should retry later. */
 export class BackpressureError extends TransportError {
   override readonly code = "overloaded";

@@ -17,7 +17,7 @@ import { eventFingerprint, parseIdempotencyKey, requestFingerprint } from "./ide
 import { refuseOversized } from "./limits";
 import { sendJson } from "./send-json";
 import { playerIdentity, validateName } from "./names";
-import { changeOf, keyLock, playerLock, type StateStore, type StateTx } from "./state";
+import { changeOf, guildLock, keyLock, playerLock, type StateStore, type StateTx } from "./state";
 
 /** Told once whether a published event reached the log. */
 export interface FateListener {
@@ -38,6 +38,8 @@ export interface AppDeps {
   clock: Clock;
   newId: () => string;
   maxNameLength: number;
+  /** How long (ms) a request waits for its key's, player's and guild's locks before a 503 `busy`. */
+  lockWaitMs: number;
   /** How long (ms) a retried key gets its original answer. */
   idempotencyWindowMs: number;
   /** API keys and rate limits (both off unless configured). */
@@ -103,8 +105,8 @@ function handle(deps: AppDeps, req: Request, res: Response, next: NextFunction, 
 }
 
 /**
- * A guild action or a keyed request, in one state transaction holding the key's and the player's
- * locks: a recorded key is answered from its event; otherwise decide, log, and, once the log has
+ * A guild action or a keyed request, in one state transaction holding the key's, the player's and
+ * the guild's locks: a recorded key is answered from its event; otherwise decide, log, and, once the log has
  * the event, record the change and the key. A 503 (timeout) is answered at once, but the locks are
  * held until the event's fate is known, so a retry never races its own first attempt.
  */
@@ -117,7 +119,9 @@ function handleWithState(deps: AppDeps, request: GameRequest, res: Response, nex
   };
   /** Set once the log has the request's event: from then on the answer is the event's, whatever the store does. */
   let logged: GameEvent | null = null;
-  const locks = [...(key === undefined ? [] : [keyLock(key)]), ...(isGuildAction(action) ? [playerLock(player)] : [])];
+  // A guild action also takes the guild's lock: the member count its event logs is decided there,
+  // so the events of one guild carry counts in the order they are logged, never the same one twice.
+  const locks = [...(key === undefined ? [] : [keyLock(key)]), ...(isGuildAction(action) ? [playerLock(player), guildLock(action.guild)] : [])];
   deps.store
     .transact(locks, async (tx): Promise<Outcome> => {
       if (key !== undefined) {
@@ -134,7 +138,7 @@ function handleWithState(deps: AppDeps, request: GameRequest, res: Response, nex
       deps.beforeRecord?.();
       tx.record({ change: changeOf(event) ?? undefined, key: key === undefined ? undefined : { key, event: wire, at: event.timestamp } });
       return { event };
-    })
+    }, deps.lockWaitMs)
     .then(
       (outcome) => {
         if (failed) return;

@@ -103,6 +103,8 @@ export async function startApiOn(options: StartOptions): Promise<ApiServer> {
     newId: options.newId ?? randomUUID,
     maxNameLength: api.maxNameLength,
     idempotencyWindowMs: api.idempotencyWindowMs,
+    // A request waits for its locks no longer than it would wait for the log.
+    lockWaitMs: api.publish.timeoutMs,
     guard,
     beforeRecord: crashBeforeStore(api.crashBeforeStore),
   });

@@ -1,5 +1,5 @@
 export type { GuildChange, GuildCounts, GuildOp, KeyRecord, ReplayedBatch, StateStore, StateTx } from "./state-store";
-export { keyLock, playerLock } from "./state-store";
+export { guildLock, keyLock, playerLock } from "./state-store";
 export { SqliteStateStore } from "./sqlite-state-store";
 export { PostgresStateStore } from "./postgres-state-store";
 export { openStateStore } from "./factory";

@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { Pool, type PoolClient, type QueryResult } from "pg";
 import type { Secret } from "../../secret";
-import { StateStoreError } from "../../errors";
+import { LockTimeoutError, StateStoreError } from "../../errors";
 import type { Logger } from "../../logger";
 import type { Offsets } from "../../transport";
 import { LocalLocks } from "./local-locks";
@@ -88,7 +88,7 @@ export class PostgresStateStore implements StateStore {
     pool.on("error", (error) => options.logger.warn("state store connection lost", { error: error.message }));
     const store = new PostgresStateStore(pool);
     try {
-      await store.inTransaction([SCHEMA_LOCK], async (client) => {
+      await store.inTransaction([SCHEMA_LOCK], undefined, async (client) => {
         for (const ddl of SCHEMA) await client.query(ddl);
       });
     } catch (error) {
@@ -98,10 +98,10 @@ export class PostgresStateStore implements StateStore {
     return store;
   }
 
-  async transact<T>(locks: readonly string[], work: (tx: StateTx) => Promise<T>): Promise<T> {
-    const release = await this.locks.acquire(locks);
+  async transact<T>(locks: readonly string[], work: (tx: StateTx) => Promise<T>, waitMs?: number): Promise<T> {
+    const release = await this.locks.acquire(locks, waitMs);
     try {
-      return await this.inTransaction(locks, async (client) => {
+      return await this.inTransaction(locks, waitMs, async (client) => {
         const outcomes: { change?: GuildChange; key?: KeyRecord }[] = [];
         const result = await work({
           keyed: async (key, since) => ((await query(client, SQL.getKey, [key, since])).rows[0]?.event as string | undefined) ?? null,
@@ -134,7 +134,7 @@ export class PostgresStateStore implements StateStore {
   async applyReplayed(batch: ReplayedBatch): Promise<{ applied: number; skipped: number }> {
     // The players' locks, as a request takes them: a request still committing a change of this
     // batch finishes first, and its mark then says the change is already in.
-    return this.inTransaction(batch.changes.map((c) => playerLock(c.player)), async (client) => {
+    return this.inTransaction(batch.changes.map((c) => playerLock(c.player)), undefined, async (client) => {
       // One statement each for the marks and the keys: a catch-up passes every change requests recorded.
       const recorded = new Set((await query(client, SQL.unmarkApplied, [batch.changes.map((c) => c.eventId)])).rows.map((r) => r.event_id as string));
       let applied = 0;
@@ -171,8 +171,11 @@ export class PostgresStateStore implements StateStore {
     }
   }
 
-  /** BEGIN and the locks, `body`, COMMIT on one pooled connection; ROLLBACK when `body` throws (its error is rethrown). */
-  private async inTransaction<T>(locks: readonly string[], body: (client: PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * BEGIN and the locks (waiting at most `waitMs` for them), `body`, COMMIT on one pooled
+   * connection; ROLLBACK when `body` throws (its error is rethrown).
+   */
+  private async inTransaction<T>(locks: readonly string[], waitMs: number | undefined, body: (client: PoolClient) => Promise<T>): Promise<T> {
     let client: PoolClient;
     try {
       client = await this.pool.connect();
@@ -181,7 +184,8 @@ export class PostgresStateStore implements StateStore {
     }
     let broken: Error | undefined;
     try {
-      await query(client, ["BEGIN", ...lockStatements(locks)].join("; "));
+      const bound = waitMs === undefined || waitMs === Infinity ? [] : [`SET LOCAL lock_timeout = ${Math.max(1, Math.round(waitMs))}`];
+      await query(client, ["BEGIN", ...bound, ...lockStatements(locks)].join("; "));
       const result = await body(client);
       await query(client, "COMMIT");
       return result;
@@ -225,8 +229,12 @@ async function query(client: PoolClient, sql: string, values?: unknown[]): Promi
   }
 }
 
+/** PostgreSQL's lock_not_available: lock_timeout passed while waiting for an advisory lock. */
+const LOCK_NOT_AVAILABLE = "55P03";
+
 function storeError(error: unknown): StateStoreError {
   if (error instanceof StateStoreError) return error;
+  if ((error as { code?: unknown }).code === LOCK_NOT_AVAILABLE) return new LockTimeoutError("another replica still holds the lock", { cause: error });
   return new StateStoreError(`the PostgreSQL state store failed: ${(error as Error).message}`, { cause: error });
 }
 

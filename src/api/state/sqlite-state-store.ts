@@ -70,8 +70,8 @@ export class SqliteStateStore implements StateStore {
     });
   }
 
-  async transact<T>(locks: readonly string[], work: (tx: StateTx) => Promise<T>): Promise<T> {
-    const release = await this.locks.acquire(locks);
+  async transact<T>(locks: readonly string[], work: (tx: StateTx) => Promise<T>, waitMs?: number): Promise<T> {
+    const release = await this.locks.acquire(locks, waitMs);
     try {
       const outcomes: Outcome[] = [];
       const result = await work({

@@ -63,9 +63,10 @@ export interface StateStore {
   readonly kind: "sqlite" | "postgres";
   /**
    * Runs one request's `work` holding the named locks (for PostgreSQL, across every replica),
-   * taken in sorted order. What `work` records is committed when it returns; nothing is if it throws.
+   * taken in sorted order, waiting at most `waitMs` for them (then LockTimeoutError). What `work`
+   * records is committed when it returns; nothing is if it throws.
    */
-  transact<T>(locks: readonly string[], work: (tx: StateTx) => Promise<T>): Promise<T>;
+  transact<T>(locks: readonly string[], work: (tx: StateTx) => Promise<T>, waitMs?: number): Promise<T>;
   /** Per partition of `topic`, the next log offset the store has not yet replayed. */
   position(topic: string): Promise<Offsets>;
   /**
@@ -80,5 +81,7 @@ export interface StateStore {
 
 /** The lock of one player's guild decisions. */
 export const playerLock = (player: string) => `player:${player}`;
+/** The lock of one guild's member count: a join or leave decides the count its event logs under it. */
+export const guildLock = (guild: string) => `guild:${guild}`;
 /** The lock of one idempotency key. */
 export const keyLock = (key: string) => `key:${key}`;
