@@ -30,7 +30,6 @@ export interface RecoveryContext extends Omit<CommitContext, "writer"> {
   transport: Transport;
   tables: readonly TableDef[];
   topic: string;
-  groupId: string;
   maxMessageBytes: number;
   /** Options of the Parquet writer opened to complete a half-committed batch. */
   writerOptions: Omit<Parameters<typeof DuckdbParquetWriter.open>[1], "tmpDir">;
@@ -106,7 +105,7 @@ async function deleteFencedLeftovers(storage: Storage): Promise<void> {
 /** Replays each partition's last batch and commits only the (table, dt) files that are missing. */
 async function completeLastBatches(ctx: RecoveryContext, last: OffsetRange[], files: CommittedFile[]): Promise<CommittedFile[]> {
   if (last.length === 0) return [];
-  const records = await readRanges(ctx.transport, ctx.topic, ctx.groupId, last);
+  const records = await readRanges(ctx.transport, ctx.topic, last);
   const ingestedAt = Date.now();
   const keys = new BatchKeys();
   const routed: RoutedRecord[] = [];

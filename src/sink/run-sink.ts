@@ -150,7 +150,7 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
     /** Final positions of partitions handed over (on stop, all of them): for the summary. */
     const handedOver = new Map<number, number>();
     const reached = (p: number) => targets !== null && (loop.positionsRead.get(p) ?? starts.get(p) ?? 0) >= (targets.get(p) ?? 0);
-    const recovery = { ...commit, transport, tables, topic, groupId: config.sink.groupId, maxMessageBytes: config.sink.maxMessageBytes, writerOptions, logger: logger.child("recovery") };
+    const recovery = { ...commit, transport, tables, topic, maxMessageBytes: config.sink.maxMessageBytes, writerOptions, logger: logger.child("recovery") };
     const ownership: Ownership = {
       assigned: async (partitions, check) => {
         owner = check;

@@ -89,6 +89,20 @@ export interface ConsumeOptions {
   onError?: (error: Error) => void;
 }
 
+export interface ReadOptions {
+  topic: string;
+  /** Per partition, the first offset to read (the log start if it is later); partitions not listed are not read. */
+  from: Offsets;
+  /** Per partition, the offset to stop before, at most its end offset (e.g. the end offsets taken at the start). */
+  to: Offsets;
+  /** Called with records of ONE partition, in offset order; the next batch waits for it (backpressure). */
+  onBatch: (records: LogRecord[]) => Promise<void>;
+  /** Upper bound on records per onBatch call. */
+  maxBatch?: number;
+  /** Ends the read early: read() then resolves after the batch in progress. */
+  signal?: AbortSignal;
+}
+
 export interface Subscription extends OwnershipCheck {
   /**
    * Stops fetching; resolves after the batch in progress (if any) has been handled. A member with
@@ -115,6 +129,12 @@ export interface Transport {
   /** Per partition, the earliest offset still readable. */
   startOffsets(topic: string): Promise<Offsets>;
   consume(options: ConsumeOptions): Promise<Subscription>;
+  /**
+   * Reads each partition of `from` up to `to` with no consumer group (Kafka: manual assignment,
+   * nothing to join, no member to rebalance), and resolves once every record below `to` was handed
+   * to onBatch. It never waits for a record that is not in the log yet. Recovery's re-reads use it.
+   */
+  read(options: ReadOptions): Promise<void>;
   /** Stores a consumer group's position (the sink uses it for lag monitoring only). */
   commitOffsets(groupId: string, topic: string, offsets: Offsets): Promise<void>;
   committedOffsets(groupId: string, topic: string): Promise<Offsets>;

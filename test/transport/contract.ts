@@ -173,6 +173,65 @@ export function runTransportContract(name: string, fixture: TransportFixture): v
       assert.ok(receivedWhenTimersRan >= 4 && receivedWhenTimersRan < 40, `timers ran after ${receivedWhenTimersRan} of 40 records (-1 or 40: not before all were delivered)`);
     });
 
+    it("reads a bounded range of each partition and resolves without waiting for more", async () => {
+      const topic = freshTopic();
+      await transport.ensureTopic(topic, { partitions: 3 });
+      const producer = await transport.producer();
+      await producer.send(topic, Array.from({ length: 60 }, (_, i) => ({ key: `k${i}`, value: String(i) })));
+      const ends = await transport.endOffsets(topic);
+      const records: LogRecord[] = [];
+      const batches: LogRecord[][] = [];
+      // Partition 0 from 2 to its end, partition 1 to 3 records short of it, partition 2 not at all.
+      const from = new Map([[0, 2], [1, 0]]);
+      const to = new Map([[0, ends.get(0)!], [1, ends.get(1)! - 3], [2, ends.get(2)!]]);
+      await transport.read({
+        topic, from, to, maxBatch: 4,
+        onBatch: async (batch) => {
+          records.push(...batch);
+          batches.push(batch);
+        },
+      });
+      await producer.send(topic, [{ key: "later", value: "later" }]);
+      assert.ok(batches.every((b) => b.length <= 4 && b.every((r) => r.partition === b[0].partition)), "batches of at most 4 records of one partition");
+      for (const p of [0, 1]) {
+        const offsets = records.filter((r) => r.partition === p).map((r) => r.offset);
+        const expected = Array.from({ length: to.get(p)! - from.get(p)! }, (_, i) => from.get(p)! + i);
+        assert.deepEqual(offsets, expected, `partition ${p}`);
+      }
+      assert.equal(records.filter((r) => r.partition === 2).length, 0);
+      await producer.close();
+    });
+
+    it("reads nothing, at once, when every partition is at its bound", async () => {
+      const topic = freshTopic();
+      await transport.ensureTopic(topic, { partitions: 2 });
+      const producer = await transport.producer();
+      await producer.send(topic, [{ key: "a", value: "a" }, { key: "b", value: "b" }]);
+      await producer.close();
+      const ends = await transport.endOffsets(topic);
+      let delivered = 0;
+      await transport.read({ topic, from: ends, to: ends, onBatch: async (batch) => void (delivered += batch.length) });
+      assert.equal(delivered, 0);
+    });
+
+    it("ends a bounded read early when its signal aborts", async () => {
+      const topic = freshTopic();
+      await transport.ensureTopic(topic, { partitions: 1 });
+      const producer = await transport.producer();
+      await producer.send(topic, Array.from({ length: 40 }, (_, i) => ({ value: String(i) })));
+      await producer.close();
+      const controller = new AbortController();
+      let delivered = 0;
+      await transport.read({
+        topic, from: new Map([[0, 0]]), to: new Map([[0, 40]]), maxBatch: 4, signal: controller.signal,
+        onBatch: async (batch) => {
+          delivered += batch.length;
+          controller.abort();
+        },
+      });
+      assert.ok(delivered > 0 && delivered < 40, `${delivered} of 40 delivered after the abort`);
+    });
+
     it("stops a subscription while it waits for new messages", async () => {
       const topic = freshTopic();
       await transport.ensureTopic(topic, { partitions: 1 });

@@ -7,7 +7,8 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import { TransportError } from "../../errors";
 import type { Logger } from "../../logger";
-import type { ConsumeOptions, LogProducer, Offsets, OutgoingMessage, Subscription, Transport } from "../transport";
+import type { ConsumeOptions, LogProducer, Offsets, OutgoingMessage, ReadOptions, Subscription, Transport } from "../transport";
+import { readBounded } from "./bounded-read";
 import { LeaseStore } from "./lease-store";
 import { PollingSubscription } from "./polling-subscription";
 import { LogStore, openLogDb } from "./store";
@@ -71,6 +72,10 @@ export class EmbeddedLog implements Transport {
     });
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  read(options: ReadOptions): Promise<void> {
+    return readBounded(this.store, options);
   }
 
   async commitOffsets(groupId: string, topic: string, offsets: Offsets): Promise<void> {

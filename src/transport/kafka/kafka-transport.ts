@@ -6,11 +6,12 @@
 import { randomUUID } from "node:crypto";
 import { Kafka, logLevel, type Admin, type Consumer } from "kafkajs";
 import type { Logger } from "../../logger";
-import type { ConsumeOptions, LogProducer, Offsets, ProducerOptions, Subscription, Transport } from "../transport";
+import type { ConsumeOptions, LogProducer, Offsets, ProducerOptions, ReadOptions, Subscription, Transport } from "../transport";
 import { isUnknownTopic, toTransportError } from "./errors";
 import { kafkaLogCreator } from "./log-creator";
 import { KafkaLogProducer } from "./producer";
 import { WireKafkaProducer } from "./wire-producer";
+import { readThroughConsume } from "./read-through-consume";
 import { KafkaSubscription } from "./subscription";
 
 export interface KafkaTransportOptions {
@@ -116,6 +117,10 @@ export class KafkaTransport implements Transport {
       throw toTransportError(`consume from ${options.topic}`, error);
     }
     return subscription;
+  }
+
+  read(options: ReadOptions): Promise<void> {
+    return readThroughConsume(this, options);
   }
 
   async commitOffsets(groupId: string, topic: string, offsets: Offsets): Promise<void> {
