@@ -141,15 +141,15 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
 
     // 5. Join: each partition this worker is given is recovered from its committed files before it
     // is read (recover.ts); a partition handed over commits what is staged first. Batch mode reads
-    // up to the end offsets seen now; streaming mode runs until stopped.
-    const targets = mode === "batch" ? await transport.endOffsets(topic) : null;
-    const starts = mode === "batch" ? await transport.startOffsets(topic) : new Map<number, number>();
+    // up to the end offsets seen now, in a bounded subscription (`until`: no consumer group to join
+    // on Kafka, no fetch that waits, nothing fetched at all for an empty increment); streaming mode
+    // runs until stopped.
+    const [targets, starts] = mode === "batch" ? await Promise.all([transport.endOffsets(topic), transport.startOffsets(topic)]) : [null, new Map<number, number>()];
     let total = 0;
     let done = 0;
     let repairedOnStart = 0;
     /** Final positions of partitions handed over (on stop, all of them): for the summary. */
     const handedOver = new Map<number, number>();
-    const reached = (p: number) => targets !== null && (loop.positionsRead.get(p) ?? starts.get(p) ?? 0) >= (targets.get(p) ?? 0);
     const recovery = { ...commit, transport, tables, topic, maxMessageBytes: config.sink.maxMessageBytes, writerOptions, logger: logger.child("recovery") };
     const ownership: Ownership = {
       assigned: async (partitions, check) => {
@@ -195,20 +195,22 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
       // The embedded log reads a batch as one SQLite row, so 5,000 costs no more per record than
       // 20,000 did, and holds a quarter of the memory; Kafka's fetches are sized in bytes anyway.
       maxBatch: 5_000,
+      until: targets ?? undefined,
+      onEnd: () => {
+        timeline.debug("end offsets reached");
+        stop();
+      },
       onBatch: async (records) => {
-        const target = targets?.get(records[0]?.partition ?? -1);
-        const wanted = target === undefined ? records : records.filter((r) => r.offset < target);
-        await loop.add(wanted);
+        if (metrics.records === 0) timeline.debug("first records", { partition: records[0]?.partition, count: records.length });
+        await loop.add(records);
         if (targets) {
-          done += wanted.length;
+          done += records.length;
           options.onProgress?.(done, total);
-          if ([...targets.keys()].every(reached)) stop();
         }
       },
       onError: fail,
     });
     timeline.debug("consuming");
-    if (targets && [...targets.keys()].every(reached)) stop();
     const port = options.metricsPort !== undefined ? options.metricsPort : config.sink.metricsPort > 0 ? config.sink.metricsPort : null;
     if (mode === "stream" && port !== null) {
       metricsServer = await startMetricsServer(port, metrics, refreshLag);

@@ -67,11 +67,6 @@ export class SinkLoop {
     return this.options.positions;
   }
 
-  /** Next offset per partition read so far (staged or committed). */
-  get positionsRead(): ReadonlyMap<number, number> {
-    return this.expected;
-  }
-
   /** The open buffer (for the interval timer). */
   get bufferState(): BufferState {
     return this.buffer;

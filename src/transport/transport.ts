@@ -85,6 +85,14 @@ export interface ConsumeOptions {
   onBatch: (records: LogRecord[]) => Promise<void>;
   /** Upper bound on records per onBatch call. */
   maxBatch?: number;
+  /**
+   * A bounded subscription (batch mode): per partition, where reading ends, e.g. the end offsets
+   * taken at the start. No record at or past it is delivered, no fetch waits for more (Kafka:
+   * manual assignment, no group to join), and onEnd is called once every partition reached it.
+   */
+  until?: Offsets;
+  /** With `until`: called once when every partition has reached its bound. */
+  onEnd?: () => void;
   /** Called when consuming fails for good; the subscription is then stopped. */
   onError?: (error: Error) => void;
 }

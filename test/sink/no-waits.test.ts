@@ -6,13 +6,31 @@ import { silentLogger } from "../../src/logger";
 import { DuckDbEngine, type QueryEngine, type TableLocation } from "../../src/query";
 import { runSink } from "../../src/sink";
 import { createStorage } from "../../src/storage";
-import { EmbeddedLog, type Offsets } from "../../src/transport";
+import { EmbeddedLog, type ConsumeOptions, type Offsets } from "../../src/transport";
 import { fillLog, tempDataDir, testConfig } from "./helpers";
 
-/** The embedded log, counting offset commits and able to hold them back. */
+/** The embedded log, counting what its subscriptions deliver and its offset commits, and able to hold those back. */
 class CountingLog extends EmbeddedLog {
   offsetCommits = 0;
   holdOffsetCommits: Promise<void> = Promise.resolve();
+  delivered = 0;
+  ended = 0;
+  bounds: (Offsets | undefined)[] = [];
+
+  override consume(options: ConsumeOptions) {
+    this.bounds.push(options.until);
+    return super.consume({
+      ...options,
+      onBatch: async (records) => {
+        this.delivered += records.length;
+        await options.onBatch(records);
+      },
+      onEnd: () => {
+        this.ended++;
+        options.onEnd?.();
+      },
+    });
+  }
 
   override async commitOffsets(groupId: string, topic: string, offsets: Offsets): Promise<void> {
     this.offsetCommits++;
@@ -55,6 +73,27 @@ async function waitFor(cond: () => boolean, what: string): Promise<void> {
 }
 
 describe("sink: nothing waits that need not", () => {
+  it("a batch run reads up to the end offsets taken at its start, and an empty increment reads nothing", async () => {
+    const config = testConfig(tempDataDir());
+    await fillLog(config, 300, { partitions: 2 });
+    const transport = new CountingLog({ file: config.transport.embeddedPath, logger: silentLogger });
+    try {
+      const storage = createStorage(config.storage);
+      const ends = Object.fromEntries(await transport.endOffsets(config.transport.topic));
+      const first = await runSink({ config, transport, storage, logger: silentLogger, mode: "batch" });
+      assert.equal(first.records, 300);
+      assert.deepEqual(Object.fromEntries(transport.bounds[0]!), ends);
+      assert.equal(transport.ended, 1, "the run ended because its bound was reached");
+      transport.delivered = 0;
+      const again = await runSink({ config, transport, storage, logger: silentLogger, mode: "batch" });
+      assert.equal(again.records, 0);
+      assert.equal(transport.delivered, 0);
+      assert.equal(transport.ended, 2);
+    } finally {
+      await transport.close();
+    }
+  });
+
   it("commits batches while the query engine is still registering the tables, and registers before it exits", async () => {
     const config = testConfig(tempDataDir(), { SINK_ROLL_ROWS: "200" });
     await fillLog(config, 1000);

@@ -232,6 +232,44 @@ export function runTransportContract(name: string, fixture: TransportFixture): v
       assert.ok(delivered > 0 && delivered < 40, `${delivered} of 40 delivered after the abort`);
     });
 
+    it("ends a bounded subscription at its bound: nothing past it, onEnd once, nothing at all for an empty increment", async () => {
+      const topic = freshTopic();
+      await transport.ensureTopic(topic, { partitions: 2 });
+      const producer = await transport.producer();
+      await producer.send(topic, Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: String(i) })));
+      const until = await transport.endOffsets(topic);
+      const bounded = async (from: Map<number, number>) => {
+        const records: LogRecord[] = [];
+        let ends = 0;
+        let ended!: () => void;
+        const end = new Promise<void>((resolve) => (ended = resolve));
+        const sub = await transport.consume({
+          topic, groupId: `g-${randomUUID().slice(0, 8)}`, from, until, maxBatch: 7,
+          onBatch: async (batch) => {
+            records.push(...batch);
+            // Records written after the bound was taken must not be delivered.
+            if (records.length === batch.length) await producer.send(topic, [{ key: "k1", value: "late" }, { key: "k2", value: "late" }]);
+          },
+          onEnd: () => {
+            ends++;
+            ended();
+          },
+        });
+        await end;
+        await sub.stop();
+        return { records, ends };
+      };
+      const all = await bounded(new Map());
+      assert.equal(all.ends, 1);
+      assert.equal(all.records.length, 30);
+      for (const [p, end] of until) {
+        assert.deepEqual(all.records.filter((r) => r.partition === p).map((r) => r.offset), Array.from({ length: end }, (_, i) => i), `partition ${p}`);
+      }
+      const none = await bounded(new Map(until));
+      assert.deepEqual(none, { records: [], ends: 1 });
+      await producer.close();
+    });
+
     it("stops a subscription while it waits for new messages", async () => {
       const topic = freshTopic();
       await transport.ensureTopic(topic, { partitions: 1 });

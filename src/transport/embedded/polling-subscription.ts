@@ -131,21 +131,30 @@ export class PollingSubscription implements Subscription {
   }
 
   private async loop(from: Offsets): Promise<void> {
-    const { topic, onBatch } = this.options;
+    const { topic, onBatch, until } = this.options;
     const { store, pollIntervalMs } = this.deps;
     const maxBatch = this.options.maxBatch ?? 10_000;
     const positions = new Map<number, number>();
     while (!this.stopped) {
       let delivered = 0;
+      let short = 0;
       for (const [partition, first] of store.firstOffsets(topic)) {
         if (this.stopped) break;
         const start = positions.get(partition) ?? from.get(partition) ?? first;
-        const records: LogRecord[] = store.read(topic, partition, start, maxBatch);
+        const end = until ? (until.get(partition) ?? 0) : Infinity;
+        if (start >= end) continue;
+        short++;
+        const records: LogRecord[] = store.read(topic, partition, start, Math.min(maxBatch, end - start));
         if (records.length === 0) continue;
         await onBatch(records);
         positions.set(partition, records[records.length - 1].offset + 1);
         delivered += records.length;
         await yieldToEventLoop();
+      }
+      // Bounded: every partition is at its bound (nothing short of it, or nothing more to read below it).
+      if (until && !this.stopped && (short === 0 || delivered === 0)) {
+        this.options.onEnd?.();
+        return;
       }
       if (delivered === 0 && !this.stopped) {
         await new Promise<void>((resolve) => {

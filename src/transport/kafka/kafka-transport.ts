@@ -11,6 +11,7 @@ import { isUnknownTopic, toTransportError } from "./errors";
 import { kafkaLogCreator } from "./log-creator";
 import { KafkaLogProducer } from "./producer";
 import { WireKafkaProducer } from "./wire-producer";
+import { boundedSubscription } from "../bounded-subscription";
 import { readThroughConsume } from "./read-through-consume";
 import { KafkaSubscription } from "./subscription";
 
@@ -87,6 +88,8 @@ export class KafkaTransport implements Transport {
   }
 
   async consume(options: ConsumeOptions): Promise<Subscription> {
+    // Batch mode: manual assignment, no group (see bounded-subscription.ts).
+    if (options.until) return boundedSubscription(this, options, options.until, { confirmOwnership: async () => undefined });
     // Until partition ownership follows the group's assignment (issue 15, on the new client), a
     // member owns every partition for its whole run, as one sink per topic always did here.
     const ownership = options.ownership;
