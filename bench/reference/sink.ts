@@ -57,7 +57,7 @@ export async function run(argv: string[]): Promise<void> {
   const events = Number(values.events);
   const partitions = Number(values.partitions);
   const topic = values.topic ?? `bench-reference-sink-${events}-p${partitions}`;
-  const contenders = values.only!.split(",").filter((c): c is Contender => (CONTENDERS as readonly string[]).includes(c));
+  const contenders = values.only.split(",").filter((c): c is Contender => (CONTENDERS as readonly string[]).includes(c));
   const dir = runDir("reference-sink");
   const stamp = path.basename(dir).replace(/[^a-zA-Z0-9]/g, "_").toLowerCase();
   const hdfs = new WebHdfs(settings.webhdfsUrl, settings.hdfsUser);

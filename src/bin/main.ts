@@ -100,7 +100,7 @@ async function run(config: Config, args: Args, logger: Logger): Promise<number> 
       out(`   ${table.padEnd(16)} ${String(n).padStart(7)}  expected ${String(expected).padStart(7)}  ${match ? "ok" : "MISMATCH"}`);
     }
     out("   top spenders of this run:");
-    for (const row of await topSpenders(engine, tag)) out(`   ${String(row.host).padEnd(30)} ${row.purchases} purchases, ${row.spent} spent`);
+    for (const row of await topSpenders(engine, tag)) out(`   ${String(row.host).padEnd(30)} ${String(row.purchases)} purchases, ${String(row.spent)} spent`);
     out(ok ? "every table holds each event of this run exactly once" : "MISMATCH between the tables and the ground truth");
     out(`next: query the tables (${config.query.kind}), open the notebooks (npm run report), or run the API alone (npm run api)`);
     return ok ? 0 : 1;

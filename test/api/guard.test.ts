@@ -71,7 +71,7 @@ describe("game API rate limits", () => {
   before(async () => {
     config = testConfig(tempDataDir(), { API_KEYS: `mobile:${MOBILE},web:${WEB}`, API_KEY_RATE: "1", API_KEY_BURST: "3", API_PLAYER_RATE: "1", API_PLAYER_BURST: "2" });
     const transport = await createTransport(config.transport, silentLogger);
-    const clock = { now: () => now, after: systemClock.after };
+    const clock = { now: () => now, after: (ms: number, fn: () => void) => systemClock.after(ms, fn) };
     api = await startApiOn({ api: config.api, topic: config.transport.topic, transport, logger: silentLogger, ownsTransport: true, clock });
   });
   after(() => api.close());

@@ -75,7 +75,7 @@ export async function duck(sql: string): Promise<Record<string, unknown>[]> {
   const db = await DuckDBInstance.create(":memory:");
   const con = await db.connect();
   try {
-    return (await con.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+    return (await con.runAndReadAll(sql)).getRowObjectsJson();
   } finally {
     con.closeSync();
     db.closeSync();

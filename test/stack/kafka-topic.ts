@@ -58,7 +58,7 @@ export async function readTopic(topic: string, logger: Logger, timeoutMs = 60_00
     await finished;
     clearTimeout(timer);
     await sub.stop();
-    if (remaining.size > 0) throw new Error(`reading ${topic} timed out with partitions ${[...remaining.keys()]} unfinished`);
+    if (remaining.size > 0) throw new Error(`reading ${topic} timed out with partitions ${[...remaining.keys()].join(", ")} unfinished`);
     return records;
   } finally {
     await transport.close();

@@ -34,7 +34,7 @@ export async function stack(...args: string[]): Promise<string> {
     return stdout;
   } catch (error) {
     const { stderr } = error as { stderr?: string };
-    throw new Error(`stack.sh ${args.join(" ")} failed:\n${stderr ?? String(error)}`);
+    throw new Error(`stack.sh ${args.join(" ")} failed:\n${stderr ?? String(error)}`, { cause: error });
   }
 }
 
