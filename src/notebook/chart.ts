@@ -40,9 +40,8 @@ export function withDefaults(spec: ChartSpec): ChartSpec {
   return { $schema: VEGA_LITE_V5_SCHEMA, ...(single ? { width: 560, height: 280 } : {}), ...spec, config };
 }
 
-type VegaModule = typeof import("vega", { with: { "resolution-mode": "import" } });
-type VegaLiteModule = typeof import("vega-lite", { with: { "resolution-mode": "import" } });
-let modules: Promise<[VegaModule, VegaLiteModule]> | undefined;
+const loadVega = () => Promise.all([import("vega"), import("vega-lite")]);
+let modules: ReturnType<typeof loadVega> | undefined;
 
 /**
  * Compiles a Vega-Lite spec and renders it to a standalone SVG document (no canvas needed).
@@ -50,10 +49,10 @@ let modules: Promise<[VegaModule, VegaLiteModule]> | undefined;
  * "node16" keeps in the CommonJS output (a tslab cell, compiled to CommonJS, could not).
  */
 export async function renderSvg(spec: ChartSpec): Promise<string> {
-  modules ??= Promise.all([import("vega"), import("vega-lite")]);
+  modules ??= loadVega();
   const [vega, vegaLite] = await modules;
   // Both libraries warn on the console by default; in a notebook that is stderr noise.
-  const compiled = vegaLite.compile(withDefaults(spec) as unknown as Parameters<VegaLiteModule["compile"]>[0], { logger: vega.logger(vega.None) }).spec;
+  const compiled = vegaLite.compile(withDefaults(spec) as unknown as Parameters<typeof vegaLite.compile>[0], { logger: vega.logger(vega.None) }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none", logLevel: vega.None });
   try {
     return await view.toSVG();
@@ -69,7 +68,7 @@ export async function chartBundle(spec: ChartSpec): Promise<Record<string, unkno
   // JSON round trip: Dates become ISO strings (Vega-Lite parses them as temporal) and the
   // message holds plain data only.
   return {
-    [VEGA_LITE_MIME]: JSON.parse(JSON.stringify(full)),
+    [VEGA_LITE_MIME]: JSON.parse(JSON.stringify(full)) as unknown,
     "image/svg+xml": await renderSvg(spec),
     "text/plain": `[Vega-Lite chart: ${title}]`,
   };

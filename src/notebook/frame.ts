@@ -15,11 +15,10 @@ let danfo: Danfo | undefined;
 /** danfojs, loaded on first use (it pulls in tfjs: about 2 s of CPU). */
 export function loadDanfo(): Danfo {
   if (danfo) return danfo;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   danfo = require("danfojs") as Danfo;
   // tfjs's CPU backend prints a banner to stderr on its first use, urging tfjs-node (which
   // downloads a native binary from outside the registries); in a notebook that lands in a cell.
-  const backend = danfo.tensorflow.backend() as { firstUse?: boolean };
+  const backend = (danfo.tensorflow as { backend(): { firstUse?: boolean } }).backend();
   backend.firstUse = false;
   return danfo;
 }
@@ -27,10 +26,17 @@ export function loadDanfo(): Danfo {
 const isTimestamp = (type: string) => /^(timestamp|date)/.test(type);
 const isNumeric = (type: string) => /^(tinyint|smallint|integer|int|bigint|hugeint|ubigint|uinteger|double|real|float|decimal)/.test(type);
 
+/** A timestamp as the engines give it (ISO text; UTC when it names no zone, as Trino's) as a Date. */
+function toDate(value: unknown): Date {
+  if (value instanceof Date) return value;
+  const text = String(value);
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(" ", "T")}Z`);
+}
+
 /** One value as the frame holds it: timestamps as Dates, numbers (also 64-bit counts) as numbers. */
 function cellValue(value: unknown, type: string): unknown {
   if (value === null || value === undefined) return null;
-  if (isTimestamp(type)) return value instanceof Date ? value : new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(String(value)) ? String(value) : `${String(value).replace(" ", "T")}Z`);
+  if (isTimestamp(type)) return toDate(value);
   if (isNumeric(type)) return Number(value);
   return value;
 }
@@ -50,7 +56,7 @@ export function toFrame(result: QueryResult): DataFrame {
  */
 export function rows(frame: DataFrame | Series, indexAs = "index"): Record<string, unknown>[] {
   const df = asFrame(frame);
-  const names = df.columns as string[];
+  const names = df.columns;
   const index = df.index as unknown[];
   const labelled = index.some((label, i) => label !== i);
   return (df.values as unknown[][]).map((row, r) => ({
@@ -73,8 +79,8 @@ export function isFrame(x: unknown): x is DataFrame | Series {
 export function asFrame(x: DataFrame | Series): DataFrame {
   const dfd = loadDanfo();
   if ((x as { ndim: number }).ndim === 1) {
-    const name = (x.columns as string[])[0] ?? "value";
-    return new dfd.DataFrame({ [name]: x.values as unknown[] }, { index: x.index as (string | number)[] });
+    const name = x.columns[0] ?? "value";
+    return new dfd.DataFrame({ [name]: x.values as unknown[] }, { index: x.index });
   }
   return x as DataFrame;
 }

@@ -27,8 +27,8 @@ export function formatCell(value: unknown): string {
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(3)));
   if (typeof value === "bigint") return value.toString();
   if (value instanceof Date) return value.toISOString().replace("T", " ").replace(/\.000Z$|Z$/, "");
-  if (typeof value === "object") return JSON.stringify(value);
-  return String(value);
+  if (typeof value === "string") return value;
+  return JSON.stringify(value) ?? ""; // objects as JSON, booleans as true/false
 }
 
 /** Escapes what would break a table cell (pipes, newlines). */

@@ -14,10 +14,10 @@ type TslabJupyter = { lastWriteDisplayData: ((data: { data: MimeBundle; metadata
 function tslabPublisher(): Publisher {
   return (bundle) => {
     // Loaded lazily: the same module instance as the kernel's (node_modules/tslab/dist/jupyter.js).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const jupyter = require("tslab/dist/jupyter") as TslabJupyter;
     if (jupyter.lastWriteDisplayData === null) {
-      process.stdout.write(`${String(bundle["text/markdown"] ?? bundle["text/plain"] ?? "")}\n`);
+      const text = bundle["text/markdown"] ?? bundle["text/plain"];
+      process.stdout.write(`${typeof text === "string" ? text : ""}\n`);
       return;
     }
     jupyter.lastWriteDisplayData({ data: bundle, metadata: {}, transient: {} }, false);

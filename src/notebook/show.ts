@@ -23,7 +23,7 @@ function table(names: readonly string[], data: readonly Record<string, unknown>[
 export function frameMarkdown(frame: DataFrame | Series, options: ShowOptions = {}): string {
   const df = asFrame(frame);
   const data = rows(df, "");
-  const names = df.columns as string[];
+  const names = df.columns;
   return table(data.length > 0 && "" in data[0] ? ["", ...names] : names, data, options);
 }
 

@@ -15,10 +15,11 @@ test("a query result becomes a frame with its columns, counts as numbers and tim
   const df = toFrame(result);
   assert.deepEqual(df.columns, ["player_id", "spend", "bucket"]);
   assert.deepEqual(df.shape, [3, 3]);
-  assert.deepEqual(df["spend"].values, [90, 10, null]);
-  const buckets = df["bucket"].values as (Date | null)[];
+  assert.deepEqual(df.column("spend").values, [90, 10, null]);
+  // Danfo's types know no Date cells: what the frame holds is checked here.
+  const buckets: unknown[] = df.column("bucket").values;
   assert.ok(buckets[0] instanceof Date && buckets[1] instanceof Date);
-  assert.deepEqual(buckets.map((d) => d?.toISOString() ?? null), ["2026-11-27T18:00:00.000Z", "2026-11-27T18:01:00.000Z", null]);
+  assert.deepEqual(buckets.map((d) => (d instanceof Date ? d.toISOString() : d)), ["2026-11-27T18:00:00.000Z", "2026-11-27T18:01:00.000Z", null]);
 });
 
 test("an empty result gives an empty frame with its columns", () => {

@@ -69,7 +69,8 @@ export function makeFixture(events = 1500, seed = 7): Fixture {
       const members = membership.get(guild) as Set<string>;
       const join = rand() < 0.6;
       const allowed = join ? !members.has(player) : members.has(player);
-      if (allowed) join ? members.add(player) : members.delete(player);
+      if (allowed && join) members.add(player);
+      else if (allowed) members.delete(player);
       const total = [...membership.values()].reduce((s, m) => s + m.size, 0);
       event = buildEvent({
         ...base, event_type: join ? "join_guild" : "leave_guild", outcome: allowed ? "ok" : "rejected", status: allowed ? 200 : 409,
