@@ -4,7 +4,7 @@ export type { DuckDbEngineOptions } from "./duckdb-engine";
 export { PrestoEngine } from "./presto-engine";
 export type { PrestoEngineOptions } from "./presto-engine";
 export { createQueryEngine } from "./factory";
-export { registerTables, tableDir } from "./register";
+export { registerTables } from "./register";
 export { sqlType, prestoAddColumn, trinoCreateSchema, trinoCreateTable, trinoSyncPartitions, duckdbCreateView } from "./ddl";
 export type { SqlDialect } from "./ddl";
 export { runReferenceQueries, referenceQueries, queriesRoot } from "./reference";

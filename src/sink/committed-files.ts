@@ -2,9 +2,9 @@
  * Lists the committed files of every table: the sink's only checkpoint.
  */
 import type { TableDef } from "../events";
-import type { Storage } from "../storage";
+import { parseDtFolder, tableDir, type Storage } from "../storage";
 import { eachBounded } from "./bounded";
-import { parseDtFolder, parseFileName, tableDir } from "./naming";
+import { parseFileName } from "./naming";
 import type { CommittedFile } from "./recovery-plan";
 
 /** Listings running at once: on HDFS each is a round trip to the NameNode, mostly waiting. */

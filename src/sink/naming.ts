@@ -7,12 +7,11 @@
  * Temporary files live in folders starting with `_`, which Hive, Trino and the DuckDB views skip.
  */
 import * as posix from "node:path/posix";
-import { PARTITION_COLUMN } from "../events";
-import { partitionDir, partitionFolder } from "../storage/layout";
+import { filePath, partitionDir, partitionFolder } from "../storage/layout";
 
-// Moved to storage/layout.ts (the one owner of the warehouse layout); re-exported for the files
-// that other branches in flight still import them from here. Import them from layout.ts.
-export { parseDtFolder, partitionDir, partitionKey, tableDir } from "../storage/layout";
+// Moved to storage/layout.ts (the one owner of the warehouse layout); re-exported only for
+// run-sink.ts, which a branch in flight is changing. Import it from layout.ts.
+export { partitionKey } from "../storage/layout";
 
 export interface OffsetRange {
   topic: string;
@@ -73,7 +72,7 @@ export function sinkTempPath(root: string, member: string, table: string, dt: st
 
 /** Temp path of a file on its way to `committedPath` (same relative layout under a `_` folder). */
 export function tempPath(root: string, folder: string, table: string, dt: string, range: OffsetRange): string {
-  return posix.join(root, folder, table, `${PARTITION_COLUMN}=${dt}`, fileName(range));
+  return filePath(posix.join(root, folder), table, dt, fileName(range));
 }
 
 /** True when `outer` holds every offset of `inner` (same topic and partition). */

@@ -13,8 +13,8 @@ import type { Logger } from "../logger";
 import type { QueryEngine } from "../query/engine";
 import { registerTables } from "../query/register";
 import type { Storage } from "../storage";
+import { partitionKey } from "../storage/layout";
 import { DayAhead } from "./day-ahead";
-import { partitionKey } from "./naming";
 
 export interface RegistrationOptions {
   engine: QueryEngine;
