@@ -58,7 +58,6 @@ export default defineConfig(
     files: [
       "bench/api.ts",
       "src/api/publisher.ts",
-      "src/sink/run-sink.ts",
       "src/transport/kafka/producer.ts",
       "src/transport/kafka/subscription.ts",
       "src/transport/kafka/wire-producer.ts",

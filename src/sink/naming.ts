@@ -9,10 +9,6 @@
 import * as posix from "node:path/posix";
 import { filePath, partitionDir, partitionFolder } from "../storage/layout";
 
-// Moved to storage/layout.ts (the one owner of the warehouse layout); re-exported only for
-// run-sink.ts, which a branch in flight is changing. Import it from layout.ts.
-export { partitionKey } from "../storage/layout";
-
 export interface OffsetRange {
   topic: string;
   partition: number;

@@ -12,6 +12,7 @@ import { ConfigError, FencedError } from "../errors";
 import type { Logger } from "../logger";
 import type { QueryEngine } from "../query/engine";
 import type { Storage } from "../storage";
+import { partitionKey } from "../storage/layout";
 import type { Offsets, Ownership, OwnershipCheck, Subscription, Transport } from "../transport";
 import type { CommitContext } from "./commit";
 import { createFaults, type Faults } from "./faults";
@@ -19,7 +20,7 @@ import { GroupOffsets } from "./group-offsets";
 import { SinkMetrics } from "./metrics";
 import { startMetricsServer, type MetricsServer } from "./metrics-server";
 import { DuckdbParquetWriter } from "./parquet/duckdb-writer";
-import { partitionKey, TOPIC_PATTERN } from "./naming";
+import { TOPIC_PATTERN } from "./naming";
 import { recover } from "./recover";
 import { Registration } from "./registration";
 import { nextCheckIn } from "./roll-policy";
@@ -74,7 +75,8 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
     throw new ConfigError(`EVENTS_TOPIC "${topic}" cannot name table files (letters, digits, '.', '_', '-'; not starting with '.' or '_')`, "EVENTS_TOPIC");
   }
 
-  let failure: Error | null = null;
+  // Set by fail() (a callback): `as` keeps the compiler from narrowing it to null for good.
+  let failure = null as Error | null;
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const fail = (error: Error) => {
@@ -295,24 +297,24 @@ function updateLag(metrics: SinkMetrics, ends: Offsets, positions: ReadonlyMap<n
 function startTimers(loop: SinkLoop, metrics: SinkMetrics, refreshLag: () => Promise<void>, logger: Logger, intervalMs: number, logEveryMs: number) {
   let rollTimer: NodeJS.Timeout | null = null;
   let active = true;
+  const roll = async () => {
+    if (!active) return;
+    await loop.maybeRoll(Date.now()).catch(() => undefined);
+    if (active) scheduleRoll(nextCheckIn(loop.bufferState, Date.now(), { maxRows: Infinity, maxBytes: Infinity, intervalMs }));
+  };
   const scheduleRoll = (delay: number) => {
-    rollTimer = setTimeout(async () => {
-      if (!active) return;
-      await loop.maybeRoll(Date.now()).catch(() => undefined);
-      if (active) scheduleRoll(nextCheckIn(loop.bufferState, Date.now(), { maxRows: Infinity, maxBytes: Infinity, intervalMs }));
-    }, delay);
+    rollTimer = setTimeout(() => void roll(), delay);
   };
   scheduleRoll(intervalMs);
   let since = Date.now();
   let before = 0;
-  const logTimer = logEveryMs > 0
-    ? setInterval(async () => {
-        await refreshLag().catch(() => undefined);
-        logger.info("sink metrics", metrics.summary(since, before));
-        since = Date.now();
-        before = metrics.records;
-      }, logEveryMs)
-    : null;
+  const logMetrics = async () => {
+    await refreshLag().catch(() => undefined);
+    logger.info("sink metrics", metrics.summary(since, before));
+    since = Date.now();
+    before = metrics.records;
+  };
+  const logTimer = logEveryMs > 0 ? setInterval(() => void logMetrics(), logEveryMs) : null;
   return {
     stop() {
       active = false;
