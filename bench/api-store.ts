@@ -13,6 +13,7 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { Client } from "pg";
 import { loadCatalog } from "../src/api";
 import { loadConfig } from "../src/config";
@@ -57,7 +58,7 @@ interface Row {
 }
 
 export async function run(args: string[]): Promise<void> {
-  const options = parseArgs(args);
+  const options = parseOptions(args);
   const catalog = loadCatalog(loadConfig({}).api.catalogFile, 64);
   const rows: Row[] = [];
   const load = os.loadavg()[0];
@@ -105,12 +106,24 @@ export async function run(args: string[]): Promise<void> {
   printReport(rows, options, load, os.loadavg()[0]);
 }
 
-function parseArgs(args: string[]): Options {
-  const value = (flag: string, fallback: number) => {
-    const i = args.indexOf(flag);
-    return i >= 0 ? Number(args[i + 1]) : fallback;
+function parseOptions(args: string[]): Options {
+  const { values } = parseArgs({
+    args,
+    options: {
+      duration: { type: "string", default: "10" },
+      connections: { type: "string", default: "32" },
+      rounds: { type: "string", default: "2" },
+      players: { type: "string", default: "2000" },
+      pool: { type: "string", default: "20" },
+      "no-keys": { type: "boolean", default: false },
+    },
+  });
+  const count = (name: "duration" | "connections" | "rounds" | "players" | "pool") => {
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} takes a whole number of at least 1, not "${values[name]}"`);
+    return n;
   };
-  return { duration: value("--duration", 10), connections: value("--connections", 32), rounds: value("--rounds", 2), players: value("--players", 2000), pool: value("--pool", 20), keys: !args.includes("--no-keys") };
+  return { duration: count("duration"), connections: count("connections"), rounds: count("rounds"), players: count("players"), pool: count("pool"), keys: !values["no-keys"] };
 }
 
 /** An empty database on the stack's PostgreSQL, so every run starts from the same state. */
