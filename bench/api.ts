@@ -168,7 +168,7 @@ async function serve(kind: string, dataDir: string, transport: string): Promise<
     const kafka = transport === "kafka" ? { TRANSPORT: "kafka", EVENTS_TOPIC: `bench-api-${randomUUID().slice(0, 8)}` } : {};
     // Publisher and producer settings from the bench's environment, to compare them.
     const inFlight: Record<string, string> = {};
-    for (const name of ["PUBLISH_MAX_IN_FLIGHT", "PUBLISH_LINGER_MS", "KAFKA_PRODUCER"]) {
+    for (const name of ["PUBLISH_MAX_IN_FLIGHT", "PUBLISH_LINGER_MS"]) {
       const value = process.env[name];
       if (value) inFlight[name] = value;
     }

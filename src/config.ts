@@ -18,7 +18,19 @@ export interface TransportConfig {
   replicationFactor: number;
   /** SQLite file of the embedded log. */
   embeddedPath: string;
-  kafka: { brokers: string[]; clientId: string; producer: "wire" | "kafkajs" };
+  kafka: KafkaConnectionConfig;
+}
+
+export type SaslMechanism = "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";
+
+/** How every Kafka client of the project reaches the brokers. */
+export interface KafkaConnectionConfig {
+  brokers: string[];
+  clientId: string;
+  /** TLS to the brokers (KAFKA_SECURITY_PROTOCOL SSL or SASL_SSL), PEM texts; null: plaintext. */
+  tls: { ca: string | null; cert: string | null; key: Secret | null } | null;
+  /** SASL authentication (SASL_PLAINTEXT or SASL_SSL); null: none. */
+  sasl: { mechanism: SaslMechanism; username: string; password: Secret } | null;
 }
 
 export interface PublishConfig {
@@ -198,7 +210,13 @@ export const SETTINGS: readonly Setting[] = [
   { variable: "TOPIC_REPLICATION", default: "1", meaning: "Replication factor when the topic is created (Kafka)." },
   { variable: "KAFKA_BROKERS", default: "127.0.0.1:9092", meaning: "Comma-separated bootstrap brokers." },
   { variable: "KAFKA_CLIENT_ID", default: "game-events", meaning: "Kafka client id." },
-  { variable: "KAFKA_PRODUCER", default: "wire", meaning: "The API's Kafka producer: `wire` (the project's lean idempotent produce path) or `kafkajs`." },
+  { variable: "KAFKA_SECURITY_PROTOCOL", default: "PLAINTEXT", meaning: "As Kafka names it: `PLAINTEXT`, `SSL` (TLS), `SASL_PLAINTEXT` or `SASL_SSL` (SASL over TLS). Applies to every Kafka client (API, sink, tools)." },
+  { variable: "KAFKA_SSL_CA_FILE", default: "", meaning: "PEM file of the CA(s) that signed the brokers' certificates (SSL, SASL_SSL); unset: the CAs Node trusts." },
+  { variable: "KAFKA_SSL_CERT_FILE", default: "", meaning: "PEM client certificate, for brokers that ask for one (mutual TLS); needs KAFKA_SSL_KEY_FILE." },
+  { variable: "KAFKA_SSL_KEY_FILE", default: "", meaning: "Secret. PEM private key of KAFKA_SSL_CERT_FILE." },
+  { variable: "KAFKA_SASL_MECHANISM", default: "", meaning: "`PLAIN`, `SCRAM-SHA-256` or `SCRAM-SHA-512`; required with SASL_PLAINTEXT and SASL_SSL." },
+  { variable: "KAFKA_SASL_USERNAME", default: "", meaning: "SASL user; required with SASL_PLAINTEXT and SASL_SSL. `KAFKA_SASL_USERNAME_FILE` reads it from a file." },
+  { variable: "KAFKA_SASL_PASSWORD", default: "", meaning: "Secret. SASL password; required with SASL_PLAINTEXT and SASL_SSL. `KAFKA_SASL_PASSWORD_FILE` reads it from a file." },
   { variable: "EMBEDDED_LOG_PATH", default: "$DATA_DIR/log/events.db", meaning: "File of the embedded log." },
   { variable: "PORT", default: "5000", meaning: "Port of the game API (5000 as in the reference)." },
   { variable: "API_HOST", default: "0.0.0.0", meaning: "Interface the API listens on." },
@@ -392,6 +410,41 @@ function queryAccess(env: Env): Omit<QueryConfig, "kind" | "catalog" | "schema">
   return { prestoUrl, user, password, ca: pemFile(env, "PRESTO_CA_FILE"), analyst: { user: analystUser, password: analystPassword } };
 }
 
+/** TLS and SASL of the Kafka clients; settings the chosen protocol would ignore are refused, not ignored. */
+function kafkaSecurity(env: Env): Pick<KafkaConnectionConfig, "tls" | "sasl"> {
+  const protocol = oneOf(env, "KAFKA_SECURITY_PROTOCOL", ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] as const);
+  const usesTls = protocol === "SSL" || protocol === "SASL_SSL";
+  const usesSasl = protocol.startsWith("SASL_");
+  const keyText = pemFile(env, "KAFKA_SSL_KEY_FILE");
+  const key = keyText === null ? null : new Secret(keyText);
+  const tls = { ca: pemFile(env, "KAFKA_SSL_CA_FILE"), cert: pemFile(env, "KAFKA_SSL_CERT_FILE"), key };
+  const mechanism = str(env, "KAFKA_SASL_MECHANISM");
+  const username = readSecret(env, "KAFKA_SASL_USERNAME");
+  const password = readSecret(env, "KAFKA_SASL_PASSWORD");
+  const unused = [
+    ...(!usesTls ? [["KAFKA_SSL_CA_FILE", tls.ca], ["KAFKA_SSL_CERT_FILE", tls.cert], ["KAFKA_SSL_KEY_FILE", key]] : []),
+    ...(!usesSasl ? [["KAFKA_SASL_MECHANISM", mechanism || null], ["KAFKA_SASL_USERNAME", username], ["KAFKA_SASL_PASSWORD", password]] : []),
+  ].filter(([, value]) => value !== null);
+  if (unused.length > 0) {
+    throw new ConfigError(`${unused.map(([name]) => name).join(", ")} set, but KAFKA_SECURITY_PROTOCOL=${protocol} does not use it`, "KAFKA_SECURITY_PROTOCOL");
+  }
+  if ((tls.cert === null) !== (key === null)) {
+    throw new ConfigError("KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together (a client certificate and its key)", tls.cert === null ? "KAFKA_SSL_CERT_FILE" : "KAFKA_SSL_KEY_FILE");
+  }
+  if (!usesSasl) return { tls: usesTls ? tls : null, sasl: null };
+  const mechanisms = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
+  if (!(mechanisms as readonly string[]).includes(mechanism)) {
+    throw new ConfigError(`KAFKA_SASL_MECHANISM must be one of ${mechanisms.join(", ")} with KAFKA_SECURITY_PROTOCOL=${protocol}, got "${mechanism}"`, "KAFKA_SASL_MECHANISM");
+  }
+  if (!username || !password) {
+    throw new ConfigError(`KAFKA_SECURITY_PROTOCOL=${protocol} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD (or their _FILE variants)`, username ? "KAFKA_SASL_PASSWORD" : "KAFKA_SASL_USERNAME");
+  }
+  return {
+    tls: usesTls ? tls : null,
+    sasl: { mechanism: mechanism as SaslMechanism, username: username.reveal(), password },
+  };
+}
+
 /** Parses the environment once. Throws ConfigError naming the variable on bad input. */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const stack = oneOf<StackKind>(env, "PIPELINE_STACK", ["embedded", "real"]);
@@ -411,7 +464,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       kafka: {
         brokers: str(env, "KAFKA_BROKERS").split(",").map((b) => b.trim()).filter(Boolean),
         clientId: str(env, "KAFKA_CLIENT_ID"),
-        producer: oneOf(env, "KAFKA_PRODUCER", ["wire", "kafkajs"] as const),
+        ...kafkaSecurity(env),
       },
     },
     api: {

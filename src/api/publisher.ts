@@ -1,6 +1,6 @@
 /**
  * Batches events from concurrent requests into one log write, and answers each request when its
- * batch is acknowledged. Why: kafkajs sends every send() as its own produce request (and the
+ * batch is acknowledged. Why: the Kafka client sends every send() as its own produce request (and the
  * embedded log pays one fsync per append), so per-request sends would cap throughput.
  *
  * Rules (pure logic over a LogProducer and a Clock; unit tested with fakes):
@@ -10,9 +10,10 @@
  *   batch to land. So one player's events reach the log in order, and a player's tentative state
  *   changes can be undone newest first, whatever order the log acknowledges batches in and
  *   whatever the transport does with a batch sent after a failed one. (Why not rely on Kafka's
- *   ordering of pipelined requests: kafkajs' idempotent producer sends one request per broker at a
- *   time anyway (a per-broker mutex, KIP-98's max.in.flight=1), so overlapping flights need
- *   separate producers, and separate producers do not order against each other.)
+ *   ordering of pipelined requests: an idempotent producer of the Kafka client sends one request
+ *   per broker at a time anyway (@platformatic/kafka forces maxInflights=1 for it), so overlapping
+ *   flights need separate producers (src/transport/kafka/producer.ts says why), and separate
+ *   producers do not order against each other.)
  * - at most `maxQueue` events wait or fly: beyond that publish() fails with BackpressureError;
  * - a request waits at most `timeoutMs`: then it fails with PublishTimeoutError;
  * - every event's fate (stored or lost) is reported exactly once through `onFate`, before the

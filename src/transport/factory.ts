@@ -10,7 +10,7 @@ export async function createTransport(config: TransportConfig, logger: Logger): 
     case "embedded":
       return new EmbeddedLog({ file: config.embeddedPath, defaultPartitions: config.partitions, logger: logger.child("log") });
     case "kafka": {
-      // Loaded lazily so the embedded default never loads kafkajs.
+      // Loaded lazily so the embedded default never loads the Kafka client.
       const { KafkaTransport } = await import("./kafka/kafka-transport.js").catch((cause) => {
         throw new ConfigError(`TRANSPORT=kafka is not available: ${String(cause)}`, "TRANSPORT");
       });

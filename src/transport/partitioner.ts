@@ -10,7 +10,12 @@
 export function partitionForKey(key: string | null | undefined, partitions: number, fallback = 0): number {
   if (partitions <= 1) return 0;
   if (key === null || key === undefined) return fallback % partitions;
-  return (murmur2(Buffer.from(key, "utf8")) & 0x7fffffff) % partitions;
+  return keyHash(Buffer.from(key, "utf8")) % partitions;
+}
+
+/** The positive hash a key's partition is taken from (before `% partitions`); the Kafka producer hands it to its client. */
+export function keyHash(key: Uint8Array): number {
+  return murmur2(key) & 0x7fffffff;
 }
 
 /** Java's `Utils.murmur2` (32-bit signed result). */

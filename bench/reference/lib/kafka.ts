@@ -1,8 +1,8 @@
 /**
- * Topic set-up and counting for the benchmarks, with kafkajs directly: the harness measures the
- * project's transport, so it does not go through it.
+ * Topic set-up and counting for the benchmarks, with the Kafka client directly: the harness
+ * measures the project's transport, so it does not go through it.
  */
-import { Kafka, logLevel, type Admin } from "kafkajs";
+import { Admin, ListOffsetTimestamps, ProduceAcks, Producer } from "@platformatic/kafka";
 
 export interface TopicTools {
   ensureTopic(topic: string, partitions: number): Promise<void>;
@@ -16,44 +16,46 @@ export interface TopicTools {
 }
 
 export async function topicTools(brokers: string[]): Promise<TopicTools> {
-  const kafka = new Kafka({ clientId: "game-events-bench", brokers, logLevel: logLevel.NOTHING });
-  const admin: Admin = kafka.admin();
-  await admin.connect();
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  let producerConnected = false;
+  const options = { clientId: "game-events-bench", bootstrapBrokers: brokers };
+  const admin = new Admin(options);
+  let producer: Producer | null = null;
 
-  const offsets = (topic: string) => admin.fetchTopicOffsets(topic);
+  const partitionCount = async (topic: string) => (await admin.metadata({ topics: [topic], forceUpdate: true })).topics.get(topic)?.partitionsCount ?? 0;
+  const offsets = async (topic: string, timestamp: bigint) => {
+    const partitions = Array.from({ length: await partitionCount(topic) }, (_, partitionIndex) => ({ partitionIndex, timestamp }));
+    const [listed] = await admin.listOffsets({ topics: [{ name: topic, partitions }] });
+    return (listed?.partitions ?? []).map((p) => Number(p.offset));
+  };
   return {
     async ensureTopic(topic, partitions) {
-      const existing = await admin.listTopics();
-      if (!existing.includes(topic)) {
-        await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
+      if (!(await admin.listTopics()).includes(topic)) await admin.createTopics({ topics: [topic], partitions, replicas: 1 });
+      // A new topic's partitions get leaders shortly after CreateTopics answers.
+      for (let i = 0; i < 100; i++) {
+        const metadata = await admin.metadata({ topics: [topic], forceUpdate: true }).catch(() => null);
+        if (metadata?.topics.get(topic)?.partitions.every((p) => p.leader >= 0)) return;
+        await sleep(100);
       }
     },
     async deleteTopic(topic) {
-      if ((await admin.listTopics()).includes(topic)) await admin.deleteTopics({ topics: [topic], timeout: 30_000 });
+      if ((await admin.listTopics()).includes(topic)) await admin.deleteTopics({ topics: [topic] });
       // Deletion is asynchronous in Kafka: wait until the name is gone before it can be re-created.
       for (let i = 0; i < 60 && (await admin.listTopics()).includes(topic); i++) await sleep(500);
     },
     async count(topic) {
-      return (await offsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+      const [high, low] = await Promise.all([offsets(topic, ListOffsetTimestamps.LATEST), offsets(topic, ListOffsetTimestamps.EARLIEST)]);
+      return high.reduce((sum, h, i) => sum + h - (low[i] ?? 0), 0);
     },
-    async partitions(topic) {
-      return (await offsets(topic)).length;
-    },
+    partitions: partitionCount,
     async fill(topic, n, make, onProgress) {
-      if (!producerConnected) await producer.connect();
-      producerConnected = true;
-      const partitions = (await offsets(topic)).length;
+      producer ??= new Producer({ ...options, acks: ProduceAcks.ALL });
+      const partitions = await partitionCount(topic);
       const batch = 4000;
       const inFlight = new Set<Promise<unknown>>();
       for (let start = 0; start < n; start += batch) {
         const end = Math.min(n, start + batch);
-        const byPartition: { value: string }[][] = Array.from({ length: partitions }, () => []);
-        for (let i = start; i < end; i++) byPartition[i % partitions].push({ value: make(i) });
-        const send = producer
-          .sendBatch({ acks: -1, topicMessages: byPartition.map((messages, partition) => ({ topic, messages: messages.map((m) => ({ ...m, partition })) })) })
-          .then(() => onProgress?.(end));
+        const messages = [];
+        for (let i = start; i < end; i++) messages.push({ topic, partition: i % partitions, value: Buffer.from(make(i)) });
+        const send = producer.send({ messages }).then(() => onProgress?.(end));
         inFlight.add(send);
         const settle = () => inFlight.delete(send);
         send.then(settle, settle);
@@ -62,8 +64,8 @@ export async function topicTools(brokers: string[]): Promise<TopicTools> {
       await Promise.all(inFlight);
     },
     async close() {
-      if (producerConnected) await producer.disconnect();
-      await admin.disconnect();
+      await producer?.close();
+      await admin.close();
     },
   };
 }

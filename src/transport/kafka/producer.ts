@@ -1,70 +1,78 @@
 /**
- * The Kafka LogProducer: acks=all, idempotent, one request in flight per kafkajs producer (kafkajs
- * needs that for idempotence), a bounded number of retries so a dead broker fails a send instead
- * of hanging.
+ * The Kafka LogProducer on @platformatic/kafka: acks=all, idempotent, bounded retries so a dead
+ * broker fails a send instead of hanging, and Kafka's murmur2 partitioner (../partitioner.ts,
+ * the one the embedded log uses too).
  *
- * Why several kafkajs producers ("slots") for overlapping sends: a kafkajs idempotent producer
- * sends one produce request per broker at a time (a per-broker mutex around its sequence numbers),
- * so two sends on one producer never overlap on the wire; worse, a send queued behind a failed one
- * would reuse the sequence numbers the failure rewound (see below). Each slot is its own producer
- * with its own producer id and carries one send at a time; the caller keeps one key's messages in
- * one send at a time (the BatchingPublisher does), because slots do not order against each other.
+ * Why one client producer per in-flight send ("slots"), not one producer shared by all sends:
+ * an idempotent client producer numbers each partition's batches (producer id + sequence) and,
+ * when a send fails for good, forgets its producer id and sequences. A send sharing that producer
+ * could have read the old producer id before the reset and take its sequence numbers after it
+ * (the client reads them once its metadata is fresh, which can wait on the network): numbers the
+ * broker already saw under that id. A batch whose numbers match one the broker keeps is answered
+ * "duplicate" and silently not written. With one send at a time per producer no send ever overlaps
+ * a reset. Each slot carries one send at a time under its own producer id; the caller keeps one
+ * key's messages in one send at a time (the BatchingPublisher does), since slots do not order
+ * against each other.
  *
- * Why a failed send replaces the kafkajs producer: kafkajs rewinds its per-partition sequence
- * numbers when a produce request fails, but the broker may have written that batch before the
- * connection broke (e.g. a kill -9 right after the append). The next batch would then reuse the
- * same sequence numbers and a batch of the same size would be acknowledged as a duplicate without
- * being written: silent loss. A fresh producer gets a new producer id, so sequences start clean.
+ * Retries resend the same batch with the same producer id and sequences, so a batch the broker
+ * wrote before the connection broke is not written twice; after a send fails for good the client
+ * takes a fresh producer id for the next one (its sequence state is unknown).
  */
-import { Partitioners, type Kafka, type Message, type Producer } from "kafkajs";
+import { Producer, ProduceAcks } from "@platformatic/kafka";
 import { TransportError } from "../../errors";
 import { Pool } from "../../pool";
 import type { Logger } from "../../logger";
+import { keyHash } from "../partitioner";
 import type { LogProducer, OutgoingMessage } from "../transport";
+import { clientOptions, type KafkaClientSettings } from "./client-options";
 import { toTransportError } from "./errors";
 
 export interface KafkaProducerOptions {
-  /** Sends in flight at once, each on its own kafkajs producer. */
+  settings: KafkaClientSettings;
+  /** Sends in flight at once, each on its own client producer. */
   concurrency: number;
   /** Broker-side wait for the in-sync replicas (ms). */
   ackTimeoutMs: number;
-  retries: number;
   logger: Logger;
 }
 
-export function toKafkaMessage(message: OutgoingMessage): Message {
-  return {
-    key: message.key ?? null,
-    value: message.value,
-    timestamp: String(message.timestamp ?? Date.now()),
-  };
-}
+type ClientProducer = Producer<Buffer, Buffer, Buffer, Buffer>;
 
 export class KafkaLogProducer implements LogProducer {
-  private readonly slots: Slot[];
-  private readonly pool: Pool<Slot>;
+  private readonly slots: ClientProducer[];
+  private readonly pool: Pool<ClientProducer>;
+  private roundRobin = 0;
   private closed = false;
 
-  constructor(private readonly kafka: Kafka, private readonly options: KafkaProducerOptions) {
-    this.slots = Array.from({ length: Math.max(1, options.concurrency) }, () => ({ current: null }));
+  constructor(private readonly options: KafkaProducerOptions) {
+    this.slots = Array.from({ length: Math.max(1, options.concurrency) }, () => this.createClient());
     this.pool = new Pool(this.slots);
   }
 
-  /** Connects the first kafkajs producer, so a broker that is down is reported at once. */
+  /** Takes the first slot's producer id, so a broker that is down or refuses us is reported at once. */
   async connect(): Promise<void> {
-    await this.producer(this.slots[0]);
+    try {
+      await this.slots[0].initIdempotentProducer({});
+    } catch (error) {
+      throw toTransportError("producer connect", error);
+    }
   }
 
   async send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
     if (this.closed) throw new TransportError("the Kafka producer is closed", { retriable: false });
     if (messages.length === 0) return;
-    await this.pool.use(async (slot) => {
-      const attempt = this.closed ? Promise.reject(new TransportError("the Kafka producer is closed", { retriable: false })) : this.producer(slot);
+    const now = BigInt(Date.now());
+    const records = messages.map((m) => ({
+      topic,
+      key: m.key === null || m.key === undefined ? undefined : Buffer.from(m.key, "utf8"),
+      value: typeof m.value === "string" ? Buffer.from(m.value, "utf8") : m.value,
+      timestamp: m.timestamp === undefined ? now : BigInt(m.timestamp),
+    }));
+    await this.pool.use(async (producer) => {
+      if (this.closed) throw new TransportError("the Kafka producer is closed", { retriable: false });
       try {
-        const producer = await attempt;
-        await producer.send({ topic, acks: -1, timeout: this.options.ackTimeoutMs, messages: messages.map(toKafkaMessage) });
+        await producer.send({ messages: records });
       } catch (error) {
-        this.discard(slot, attempt);
         throw toTransportError(`send to ${topic}`, error);
       }
     });
@@ -72,47 +80,19 @@ export class KafkaLogProducer implements LogProducer {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(
-      this.slots.map((slot) => {
-        const current = slot.current;
-        slot.current = null;
-        return current ? current.then((p) => p.disconnect()).catch(() => undefined) : undefined;
-      }),
-    );
+    await Promise.all(this.slots.map((producer) => producer.close(true).catch(() => undefined)));
   }
 
-  private producer(slot: Slot): Promise<Producer> {
-    if (!slot.current) {
-      const producer = this.kafka.producer({
-        // The Java client's murmur2 partitioner (kafkajs 2's default), named so kafkajs does not warn.
-        createPartitioner: Partitioners.DefaultPartitioner,
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        retry: { retries: this.options.retries, initialRetryTime: 100, maxRetryTime: 1000 },
-      });
-      const connecting: Promise<Producer> = producer.connect().then(
-        () => producer,
-        (error: unknown) => {
-          if (slot.current === connecting) slot.current = null;
-          throw toTransportError("producer connect", error);
-        },
-      );
-      slot.current = connecting;
-    }
-    return slot.current;
+  private createClient(): ClientProducer {
+    return new Producer({
+      ...clientOptions(this.options.settings),
+      idempotent: true,
+      acks: ProduceAcks.ALL,
+      // Kafka's `timeout` of a produce request: how long the leader waits for the in-sync replicas.
+      timeout: this.options.ackTimeoutMs,
+      autocreateTopics: false,
+      // The client takes the returned number modulo the partition count, as Kafka's partitioner does.
+      partitioner: (_message, key) => (key ? keyHash(key) : this.roundRobin++),
+    });
   }
-
-  /** Drops the kafkajs producer a failed send used (if it is still the slot's current one). */
-  private discard(slot: Slot, attempt: Promise<Producer>): void {
-    if (slot.current !== attempt) return;
-    slot.current = null;
-    this.options.logger.debug("replacing the Kafka producer after a failed send");
-    attempt.then((p) => p.disconnect()).catch(() => undefined);
-  }
-}
-
-/** One kafkajs producer, carrying at most one send at a time. */
-interface Slot {
-  current: Promise<Producer> | null;
 }

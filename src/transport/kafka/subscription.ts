@@ -1,37 +1,39 @@
 /**
- * A Kafka consumer behind the Subscription interface. The group is used for partition assignment
- * only: auto-commit is off and every assigned partition is sought to the position this
+ * A @platformatic/kafka consumer behind the Subscription interface. The group is used for
+ * partition assignment only: auto-commit is off and every partition starts at the position this
  * subscription tracks (ConsumeOptions.from at first, earliest for partitions not listed), so the
  * caller's own checkpoint decides where reading starts, not the group's committed offsets.
+ *
+ * Batches of one partition come from the client's message stream (./stream-batches.ts); the next
+ * is read only once onBatch has settled (backpressure). A stream that fails with a retriable error
+ * (a broker restart outlasting the client's retries) is reopened at the tracked positions; any
+ * other error ends the subscription.
  */
-import type { Consumer, EachBatchPayload, KafkaMessage } from "kafkajs";
+import { MessagesStreamFallbackModes, MessagesStreamModes, type Consumer } from "@platformatic/kafka";
 import type { Logger } from "../../logger";
-import type { ConsumeOptions, LogRecord, Subscription } from "../transport";
 import { yieldToEventLoop } from "../event-loop";
-import { toTransportError } from "./errors";
+import type { ConsumeOptions, Offsets, Subscription } from "../transport";
+import { hasKafkaError, toTransportError } from "./errors";
+import { StreamBatches } from "./stream-batches";
 
-/** kafkajs' special offset for "earliest". */
-const EARLIEST = "-2";
+type ClientConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>;
 
-export function toLogRecord(topic: string, partition: number, message: KafkaMessage): LogRecord {
-  return {
-    topic,
-    partition,
-    offset: Number(message.offset),
-    key: message.key === null ? null : message.key.toString(),
-    value: message.value ?? Buffer.alloc(0),
-    timestamp: Number(message.timestamp),
-  };
-}
+/** Pause before reopening a stream that failed with a retriable error. */
+const REOPEN_DELAY_MS = 1000;
+/** How long start() waits for a group coordinator that is still loading. */
+const COORDINATOR_WAIT_MS = 30_000;
+const COORDINATOR_NOT_READY = ["NOT_COORDINATOR", "COORDINATOR_LOAD_IN_PROGRESS", "COORDINATOR_NOT_AVAILABLE"];
 
 export class KafkaSubscription implements Subscription {
-  /** Next offset to hand out per partition; absent: wherever the seek to `from`/earliest lands. */
+  /** Next offset to hand out per partition; absent: earliest. */
   private readonly positions = new Map<number, number>();
+  private reader: StreamBatches | null = null;
+  private pumping: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
   private failed = false;
 
   constructor(
-    private readonly consumer: Consumer,
+    private readonly consumer: ClientConsumer,
     private readonly options: ConsumeOptions,
     private readonly logger: Logger,
     private readonly onStopped: () => void,
@@ -41,38 +43,42 @@ export class KafkaSubscription implements Subscription {
     for (const [partition, offset] of options.from) this.positions.set(partition, offset);
   }
 
+  /**
+   * Joins the group and opens the stream: fails when the broker cannot be reached or refuses us.
+   * A fresh cluster's group coordinator takes longer to load than the client retries (its
+   * __consumer_offsets topic is created on first use), so those answers are waited out, up to
+   * COORDINATOR_WAIT_MS.
+   */
   async start(): Promise<void> {
-    const { topic } = this.options;
-    // GROUP_JOIN is emitted synchronously after each join/sync and before the next fetch, so the
-    // seeks below apply to the very first fetch and again after any rebalance.
-    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
-      for (const partition of payload.memberAssignment[topic] ?? []) {
-        const position = this.positions.get(partition);
-        this.consumer.seek({ topic, partition, offset: position === undefined ? EARLIEST : String(position) });
+    const deadline = Date.now() + COORDINATOR_WAIT_MS;
+    for (;;) {
+      try {
+        this.reader = await this.open();
+        break;
+      } catch (error) {
+        if (!hasKafkaError(error, ...COORDINATOR_NOT_READY) || Date.now() > deadline) throw error;
+        this.logger.debug("group coordinator not ready yet, retrying", { topic: this.options.topic });
+        await new Promise((resolve) => setTimeout(resolve, REOPEN_DELAY_MS));
       }
-    });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart) return;
-      this.fail(toTransportError(`consume from ${topic}`, payload.error));
-    });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (batch) => this.handle(batch) });
+    }
+    this.pumping = this.pump();
   }
 
   stop(): Promise<void> {
     if (!this.stopping) {
-      this.stopping = this.consumer
-        .disconnect()
-        .catch((error: unknown) => {
-          this.logger.warn("consumer disconnect failed", { error: String(error) });
-        })
-        .then(this.onStopped)
+      this.reader?.interrupt();
+      this.stopping = (async () => {
+        await this.pumping;
+        await this.reader?.close().catch(() => undefined);
+        await this.consumer.close(true).catch((error: unknown) => {
+          this.logger.warn("consumer close failed", { error: String(error) });
+        });
+        this.onStopped();
         // Offsets committed from here on go through the admin client: the member has left.
-        .then(() => this.options.ownership?.revoked(this.owned))
-        .catch((error: unknown) => {
+        await this.options.ownership?.revoked(this.owned).catch((error: unknown) => {
           this.logger.warn("handing the partitions over failed", { error: String(error) });
         });
+      })();
     }
     return this.stopping;
   }
@@ -80,32 +86,77 @@ export class KafkaSubscription implements Subscription {
   /** Every member owns its partitions for its whole run until ownership follows the group's assignment. */
   async confirmOwnership(): Promise<void> {}
 
-  private async handle({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    const { partition } = batch;
-    const position = this.positions.get(partition);
-    // Records before the tracked position can only come from a fetch that raced a seek: skip them.
-    const records = batch.messages
-      .map((m) => toLogRecord(batch.topic, partition, m))
-      .filter((r) => position === undefined || r.offset >= position);
+  /** Commits a group position through this live member (the group refuses commits from others). */
+  async commit(offsets: Offsets): Promise<void> {
+    const { topic } = this.options;
+    await this.consumer.commit({ offsets: [...offsets].map(([partition, offset]) => ({ topic, partition, offset: BigInt(offset), leaderEpoch: -1 })) });
+  }
+
+  private async open(): Promise<StreamBatches> {
+    const { topic, maxBatch } = this.options;
+    const stream = await this.consumer.consume({
+      topics: [topic],
+      mode: MessagesStreamModes.MANUAL,
+      offsets: [...this.positions].map(([partition, offset]) => ({ topic, partition, offset: BigInt(offset) })),
+      fallbackMode: MessagesStreamFallbackModes.EARLIEST,
+      autocommit: false,
+      highWaterMark: maxBatch ?? 10_000,
+    });
+    return new StreamBatches(stream);
+  }
+
+  private async pump(): Promise<void> {
     const maxBatch = this.options.maxBatch ?? 10_000;
-    for (let i = 0; i < records.length; i += maxBatch) {
-      if (this.stopping || this.failed || !isRunning() || isStale()) return;
-      const chunk = records.slice(i, i + maxBatch);
+    while (!this.stopping && !this.failed) {
+      const reader = this.reader!;
+      const read = reader.read(maxBatch);
+      if (read === null) {
+        if (reader.ended) await this.reopen(reader.error);
+        else await reader.waitForMore();
+        continue;
+      }
+      // Records before the tracked position can only be a reopened stream's overlap: skip them.
+      const position = this.positions.get(read[0].partition) ?? 0;
+      const batch = read[0].offset >= position ? read : read.filter((r) => r.offset >= position);
+      if (batch.length === 0) continue;
       try {
-        await this.options.onBatch(chunk);
+        await this.options.onBatch(batch);
       } catch (error) {
         this.fail(error instanceof Error ? error : new Error(String(error)));
         return;
       }
-      const last = chunk[chunk.length - 1].offset;
-      this.positions.set(partition, last + 1);
-      resolveOffset(String(last));
-      await heartbeat();
+      const last = batch[batch.length - 1];
+      this.positions.set(last.partition, last.offset + 1);
       await yieldToEventLoop();
     }
   }
 
-  /** Consuming failed for good: report once, then stop (not from inside eachBatch: that would wait on itself). */
+  /** The stream failed: reopen it at the tracked positions if the failure is retriable, else give up. */
+  private async reopen(cause: Error | null): Promise<void> {
+    const error = toTransportError(`consume from ${this.options.topic}`, cause ?? new Error("the message stream ended"));
+    if (!error.retriable) {
+      this.fail(error);
+      return;
+    }
+    this.logger.warn("consuming interrupted, reopening", { topic: this.options.topic, error: error.message });
+    while (!this.stopping) {
+      await new Promise((resolve) => setTimeout(resolve, REOPEN_DELAY_MS));
+      if (this.stopping) return;
+      try {
+        this.reader = await this.open();
+        return;
+      } catch (reopenError) {
+        const mapped = toTransportError(`consume from ${this.options.topic}`, reopenError);
+        if (!mapped.retriable) {
+          this.fail(mapped);
+          return;
+        }
+        this.logger.warn("reopening the stream failed, retrying", { error: mapped.message });
+      }
+    }
+  }
+
+  /** Consuming failed for good: report once, then stop. */
   private fail(error: Error): void {
     if (this.failed) return;
     this.failed = true;
