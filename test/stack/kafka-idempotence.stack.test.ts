@@ -13,6 +13,7 @@ import { randomUUID } from "node:crypto";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { Socket } from "node:net";
 import { describe, it } from "node:test";
+import { TLSSocket } from "node:tls";
 import { silentLogger } from "../../src/logger";
 import type { OutgoingMessage } from "../../src/transport";
 import { KafkaTransport } from "../../src/transport/kafka/kafka-transport";
@@ -44,8 +45,10 @@ function connectionCutter(brokerPort: number, random: () => number) {
     timer = setTimeout(() => {
       for (const socket of sockets) {
         // RST, not FIN: the broker may have appended the request in flight, the client never hears back.
+        // A TLS socket (secured stack) has no TCP handle to reset (ERR_INVALID_HANDLE_TYPE): close it.
         if (random() < 0.7) {
-          socket.resetAndDestroy();
+          if (socket instanceof TLSSocket) socket.destroy();
+          else socket.resetAndDestroy();
           cuts++;
         }
       }
