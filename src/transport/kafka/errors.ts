@@ -24,7 +24,7 @@ const AUTHENTICATION_REFUSED = new Set(["SASL_AUTHENTICATION_FAILED", "UNSUPPORT
 const NOT_AUTHORIZED = new Set(["TOPIC_AUTHORIZATION_FAILED", "GROUP_AUTHORIZATION_FAILED", "CLUSTER_AUTHORIZATION_FAILED", "TRANSACTIONAL_ID_AUTHORIZATION_FAILED"]);
 
 function asClientError(value: unknown): ClientError | null {
-  return value instanceof Error ? (value as ClientError) : null;
+  return value instanceof Error ? value : null;
 }
 
 /** The error of the last attempt: the client's MultipleErrors lists attempts in order. */
