@@ -212,6 +212,7 @@ function noLogServer(): http.Server {
     guard: new Guard(config.api, systemClock),
     idempotencyWindowMs: config.api.idempotencyWindowMs,
     lockWaitMs: config.api.publish.timeoutMs,
+    settleClaim: () => undefined, // no request dies here
   });
   return createHttpServer(app, config.api.timeouts);
 }

@@ -66,6 +66,11 @@ export class LockTimeoutError extends StateStoreError {
   override readonly code: string = "busy";
 }
 
+/** An earlier request with the same Idempotency-Key ended unrecorded and the log is being checked for its event: HTTP 503, retry soon. */
+export class KeyUnsettledError extends StateStoreError {
+  override readonly code: string = "key_unsettled";
+}
+
 /** The publisher's bounded queue is full: backpressure, the caller should retry later. */
 export class BackpressureError extends TransportError {
   override readonly code = "overloaded";

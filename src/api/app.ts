@@ -4,7 +4,7 @@
  * once the log has acknowledged that event.
  */
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
-import { RequestRefusedError } from "../errors";
+import { KeyUnsettledError, RequestRefusedError } from "../errors";
 import { buildEvent, parseEvent, toWire, type GameEvent } from "../events";
 import type { Logger } from "../logger";
 import type { OutgoingMessage } from "../transport";
@@ -46,6 +46,8 @@ export interface AppDeps {
   guard: Guard;
   /** Called when a request's event is in the log, just before its state is written (crash tests). */
   beforeRecord?: () => void;
+  /** Has a key's claim, left unsettled by a request that ended without recording, checked against the log (the catch-up's settle). */
+  settleClaim: (claim: string) => void;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -106,9 +108,12 @@ function handle(deps: AppDeps, req: Request, res: Response, next: NextFunction, 
 
 /**
  * A guild action or a keyed request, in one state transaction holding the key's, the player's and
- * the guild's locks: a recorded key is answered from its event; otherwise decide, log, and, once the log has
- * the event, record the change and the key. A 503 (timeout) is answered at once, but the locks are
- * held until the event's fate is known, so a retry never races its own first attempt.
+ * the guild's locks: a recorded key is answered from its event; otherwise claim the key, decide,
+ * log, and, once the log has the event, record the change and the key. A 503 (timeout) is answered
+ * at once, but the locks are held until the event's fate is known, so a retry never races its own
+ * first attempt; a retry that finds a claim whose request ended unrecorded (it died between its
+ * log write and its store write) gets a 503 until the log has been checked for that event, so the
+ * API never logs a second event for a key within its window.
  */
 function handleWithState(deps: AppDeps, request: GameRequest, res: Response, next: NextFunction): void {
   const { action, key, player } = request;
@@ -125,15 +130,21 @@ function handleWithState(deps: AppDeps, request: GameRequest, res: Response, nex
   deps.store
     .transact(locks, async (tx): Promise<Outcome> => {
       if (key !== undefined) {
-        const original = await tx.keyed(key, deps.clock.now() - deps.idempotencyWindowMs);
-        if (original !== null) return retried(request, original);
+        const now = deps.clock.now();
+        const found = await tx.claim(key, now - deps.idempotencyWindowMs, now);
+        if (found.state === "done") return retried(request, found.event);
+        if (found.state === "unsettled") return { unsettled: found.claim };
       }
       const event = eventOf(deps, request, await decideWith(tx, deps, request));
       const wire = toWire(event);
       let settle!: (stored: boolean) => void;
       const landed = new Promise<boolean>((resolve) => (settle = resolve));
       deps.publisher.publish({ key: player, value: wire, timestamp: event.timestamp }, { settle }).catch(fail);
-      if (!(await landed)) throw NOT_LOGGED;
+      if (!(await landed)) {
+        // The publish's rejection answers the request; the key is free for its retry.
+        if (key !== undefined) tx.unclaim(key);
+        return { notLogged: true };
+      }
       logged = event;
       deps.beforeRecord?.();
       tx.record({ change: changeOf(event) ?? undefined, key: key === undefined ? undefined : { key, event: wire, at: event.timestamp } });
@@ -141,13 +152,17 @@ function handleWithState(deps: AppDeps, request: GameRequest, res: Response, nex
     }, deps.lockWaitMs)
     .then(
       (outcome) => {
-        if (failed) return;
+        if (failed || outcome.notLogged) return;
         if (outcome.refusal) return fail(outcome.refusal);
+        if (outcome.unsettled !== undefined) {
+          deps.settleClaim(outcome.unsettled);
+          return fail(new KeyUnsettledError(`the first request with Idempotency-Key ${key} ended before its outcome was recorded; the log is being checked for its event`));
+        }
         if (outcome.replayed) res.setHeader("Idempotent-Replayed", "true");
         reply(res, outcome.event!);
       },
       (error) => {
-        if (error === NOT_LOGGED || failed) return;
+        if (failed) return;
         if (logged === null) return fail(error);
         // The event is in the log, so the action happened: answer it. The store lacks the change
         // until the next replay of the log (catch-up or start; README, "Honest limits").
@@ -163,10 +178,11 @@ interface Outcome {
   /** The event is a retried key's original: nothing was logged. */
   replayed?: boolean;
   refusal?: Error;
+  /** The event did not reach the log: the publish's rejection answered the request. */
+  notLogged?: boolean;
+  /** The claim an earlier request with the key left unsettled: answered 503 until the log was checked. */
+  unsettled?: string;
 }
-
-/** Thrown inside the transaction when the event did not reach the log: nothing is recorded (compared by identity). */
-const NOT_LOGGED = new Error("the event did not reach the log");
 
 async function decideWith(tx: StateTx, deps: AppDeps, request: GameRequest): Promise<Decision> {
   const { action, player } = request;

@@ -3,7 +3,7 @@
  * {"ok": false, "error": <code>, "message": ..., "event_id"?: ...}.
  */
 import type { ErrorRequestHandler, RequestHandler, Response } from "express";
-import { BackpressureError, GameRuleError, LockTimeoutError, RequestRefusedError, StateStoreError, TransportError, ValidationError, describeError } from "../errors";
+import { BackpressureError, GameRuleError, KeyUnsettledError, LockTimeoutError, RequestRefusedError, StateStoreError, TransportError, ValidationError, describeError } from "../errors";
 import type { Logger } from "../logger";
 import { sendJson } from "./send-json";
 
@@ -41,7 +41,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 export function sendError(res: Response, error: unknown, logger: Logger): void {
   const answer = httpAnswer(error);
   if (answer.status === 500) logger.error("request failed", { error: describeError(error) });
-  if (answer.status === 503) res.setHeader("Retry-After", error instanceof BackpressureError || error instanceof LockTimeoutError ? "1" : "5");
+  if (answer.status === 503) res.setHeader("Retry-After", error instanceof BackpressureError || error instanceof LockTimeoutError || error instanceof KeyUnsettledError ? "1" : "5");
   // The body of a refused request was never read: do not reuse the connection.
   if (answer.status === 413) res.setHeader("Connection", "close");
   sendAnswer(res, answer);

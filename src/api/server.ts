@@ -107,6 +107,7 @@ export async function startApiOn(options: StartOptions): Promise<ApiServer> {
     lockWaitMs: api.publish.timeoutMs,
     guard,
     beforeRecord: crashBeforeStore(api.crashBeforeStore),
+    settleClaim: (claim) => catchUp.settle(claim),
   });
   const server = createHttpServer(app, api.timeouts);
   await new Promise<void>((resolve, reject) => {

@@ -26,20 +26,38 @@ const PLAYERS = 12;
 const GUILDS = ["grubs", "stark", "tully"];
 const ROUNDS = ["join_guild", "leave_guild", "join_guild"] as const;
 
+/** A replica's environment: its own data folder, the shared topic and database. */
+function replicaEnv(topic: string, database: string, name: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), `replica-${name}-`)),
+    TRANSPORT: "kafka",
+    KAFKA_BROKERS: KAFKA_BROKERS.join(","),
+    EVENTS_TOPIC: topic,
+    TOPIC_PARTITIONS: "2",
+    API_STORE: "postgres",
+    API_DATABASE_URL: database,
+    ...extra,
+  };
+}
+
+/** Lands the topic's events in tables on local disk (batch mode); returns the sink's config. */
+async function sinkTopic(topic: string): Promise<ReturnType<typeof loadConfig>> {
+  const config = loadConfig({ DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "replicas-sink-")), LOG_LEVEL: "silent", SINK_METRICS_PORT: "0", TRANSPORT: "kafka", KAFKA_BROKERS: KAFKA_BROKERS.join(","), EVENTS_TOPIC: topic });
+  const transport = new KafkaTransport({ brokers: KAFKA_BROKERS, clientId: "replicas-sink", logger: silentLogger });
+  try {
+    await runSink({ config, transport, storage: createStorage(config.storage), engine: null, logger: silentLogger, mode: "batch" });
+  } finally {
+    await transport.close();
+  }
+  return config;
+}
+
 describe("two API replicas on one topic and one PostgreSQL", () => {
   it("serialise each player's guild decisions, carry out a key once, and land tables that match the answers", async () => {
     await ensureStack(["postgres", "kafka"]);
     const topicConfig = kafkaApiConfig("replicas");
     const database = await freshDatabase("replicas");
-    const env = (name: string) => ({
-      DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), `replica-${name}-`)),
-      TRANSPORT: "kafka",
-      KAFKA_BROKERS: KAFKA_BROKERS.join(","),
-      EVENTS_TOPIC: topicConfig.transport.topic,
-      TOPIC_PARTITIONS: "2",
-      API_STORE: "postgres",
-      API_DATABASE_URL: database,
-    });
+    const env = (name: string) => replicaEnv(topicConfig.transport.topic, database, name);
     const replicas = [await startChildApi(env("a")), await startChildApi(env("b"))];
     const both = (target: string, headers: Record<string, string>) => Promise.all(replicas.map((r) => request(r.url, target, { headers })));
     const answers: Reply[] = [];
@@ -76,13 +94,7 @@ describe("two API replicas on one topic and one PostgreSQL", () => {
     assert.deepEqual(new Set(stored), everyone);
 
     // 4. The tables: one row per answered request, and the guilds table replays to the same membership.
-    const config = loadConfig({ DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "replicas-sink-")), LOG_LEVEL: "silent", SINK_METRICS_PORT: "0", TRANSPORT: "kafka", KAFKA_BROKERS: KAFKA_BROKERS.join(","), EVENTS_TOPIC: topicConfig.transport.topic });
-    const transport = new KafkaTransport({ brokers: KAFKA_BROKERS, clientId: "replicas-sink", logger: silentLogger });
-    try {
-      await runSink({ config, transport, storage: createStorage(config.storage), engine: null, logger: silentLogger, mode: "batch" });
-    } finally {
-      await transport.close();
-    }
+    const config = await sinkTopic(topicConfig.transport.topic);
     const events = await readTable(config, "events", "event_id");
     assert.deepEqual(new Set(events.map((e) => e.event_id)), new Set(answers.map((a) => a.body.event_id)));
     assert.equal(events.length, answers.length);
@@ -100,16 +112,7 @@ describe("two API replicas on one topic and one PostgreSQL", () => {
     await ensureStack(["postgres", "kafka"]);
     const topicConfig = kafkaApiConfig("replica-crash");
     const database = await freshDatabase("replica_crash");
-    const env = (name: string, extra: Record<string, string>) => ({
-      DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), `replica-${name}-`)),
-      TRANSPORT: "kafka",
-      KAFKA_BROKERS: KAFKA_BROKERS.join(","),
-      EVENTS_TOPIC: topicConfig.transport.topic,
-      TOPIC_PARTITIONS: "2",
-      API_STORE: "postgres",
-      API_DATABASE_URL: database,
-      ...extra,
-    });
+    const env = (name: string, extra: Record<string, string>) => replicaEnv(topicConfig.transport.topic, database, name, extra);
     const survivor = await startChildApi(env("a", { API_CATCHUP_INTERVAL_MS: "300" }));
     const doomed = await startChildApi(env("c", { API_CRASH_BEFORE_STORE: "1" }));
     const db = new Client({ connectionString: database });
@@ -131,5 +134,34 @@ describe("two API replicas on one topic and one PostgreSQL", () => {
       survivor.kill("SIGTERM");
       assert.equal((await survivor.exited).code, 0);
     }
+  });
+  it("answer a key's retry on the other replica with the original when the first attempt's replica died between the log and the store", async () => {
+    await ensureStack(["postgres", "kafka"]);
+    const topic = kafkaApiConfig("replica-key").transport.topic;
+    const database = await freshDatabase("replica_key");
+    // The survivor replays the log only when a retry asks (no timer), so the retry is what settles the key.
+    const survivor = await startChildApi(replicaEnv(topic, database, "a", { API_CATCHUP_INTERVAL_MS: "0" }));
+    const doomed = await startChildApi(replicaEnv(topic, database, "c", { API_CRASH_BEFORE_STORE: "1" }));
+    const headers = { "x-player-id": "zed", "idempotency-key": "buy-zed-1" };
+    let retry: Reply;
+    const unsettled: Reply[] = [];
+    try {
+      await assert.rejects(request(doomed.url, "/purchase_a_sword/katana", { headers }));
+      assert.equal((await doomed.exited).signal, "SIGKILL");
+      retry = await request(survivor.url, "/purchase_a_sword/katana", { headers });
+      for (let i = 0; i < 120 && retry.status === 503; i++) {
+        unsettled.push(retry);
+        await new Promise((r) => setTimeout(r, 250));
+        retry = await request(survivor.url, "/purchase_a_sword/katana", { headers });
+      }
+    } finally {
+      survivor.kill("SIGTERM");
+      assert.equal((await survivor.exited).code, 0);
+    }
+    assert.ok(unsettled.length > 0 && unsettled.every((r) => r.body.error === "key_unsettled"), unsettled.map((r) => r.text).join(" | "));
+    assert.deepEqual([retry.status, retry.headers["idempotent-replayed"]], [200, "true"]);
+    const config = await sinkTopic(topic);
+    const rows = await readTable(config, "sword_purchases", "event_id, idempotency_key");
+    assert.deepEqual(rows, [{ event_id: retry.body.event_id, idempotency_key: "buy-zed-1" }]);
   });
 });

@@ -23,6 +23,7 @@ function flakyStore(file: string): { store: StateStore; failing: { commit: boole
     position: (topic) => inner.position(topic),
     applyReplayed: (batch) => inner.applyReplayed(batch),
     expireKeys: (before) => inner.expireKeys(before),
+    dropClaims: (claims) => inner.dropClaims(claims),
     close: () => inner.close(),
   };
   return { store, failing };

@@ -1,19 +1,20 @@
 /**
  * The state store in PostgreSQL (node-postgres), shared by every API replica. A request's locks
- * are transaction-level advisory locks (pg_advisory_xact_lock on a 64-bit hash of the lock name),
- * taken in sorted order in the transaction that reads the state and, once the event is in the log,
- * writes the change: so one player's decisions are serialised across replicas, and a replica that
- * dies mid-request releases its locks and rolls back with its connection. Within a process the
- * same names are queued first (LocalLocks), so waiting requests do not hold pool connections.
+ * are session-level advisory locks (pg_advisory_lock on a 64-bit hash of the lock name), taken in
+ * sorted order on the connection that reads the state, claims the request's key (committed at
+ * once, so it outlives the replica) and, once the event is in the log, writes the change in one
+ * transaction: so one player's decisions are serialised across replicas, and a replica that dies
+ * mid-request releases its locks with its connection. Within a process the same names are queued
+ * first (LocalLocks), so waiting requests do not hold pool connections.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { Pool, type PoolClient, type QueryResult } from "pg";
 import type { Secret } from "../../secret";
 import { LockTimeoutError, StateStoreError } from "../../errors";
 import type { Logger } from "../../logger";
 import type { Offsets } from "../../transport";
 import { LocalLocks } from "./local-locks";
-import { playerLock, type GuildChange, type KeyRecord, type ReplayedBatch, type StateStore, type StateTx } from "./state-store";
+import { playerLock, type GuildChange, type KeyClaim, type KeyRecord, type ReplayedBatch, type StateStore, type StateTx } from "./state-store";
 
 const SCHEMA = [
   "CREATE TABLE IF NOT EXISTS memberships (player_id text NOT NULL, guild text NOT NULL, PRIMARY KEY (player_id, guild))",
@@ -21,6 +22,8 @@ const SCHEMA = [
   "CREATE TABLE IF NOT EXISTS applied_events (event_id text PRIMARY KEY)",
   "CREATE TABLE IF NOT EXISTS idempotency_keys (key text PRIMARY KEY, event text NOT NULL, at bigint NOT NULL)",
   "CREATE INDEX IF NOT EXISTS idempotency_keys_at ON idempotency_keys (at)",
+  // A key's claim (session 5): a store written before has settled keys only.
+  "ALTER TABLE idempotency_keys ADD COLUMN IF NOT EXISTS claim text",
   "CREATE TABLE IF NOT EXISTS log_position (topic text NOT NULL, partition int NOT NULL, next_offset bigint NOT NULL, PRIMARY KEY (topic, partition))",
 ];
 /** Serialises schema creation: replicas starting together would race on CREATE TABLE IF NOT EXISTS. */
@@ -35,11 +38,20 @@ const SQL = {
   countDown: "UPDATE guild_counts SET members = members - 1 WHERE guild = $1",
   markApplied: "INSERT INTO applied_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING",
   unmarkApplied: "DELETE FROM applied_events WHERE event_id = ANY($1::text[]) RETURNING event_id",
-  getKey: "SELECT event FROM idempotency_keys WHERE key = $1 AND at >= $2",
-  putKey: "INSERT INTO idempotency_keys (key, event, at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET event = excluded.event, at = excluded.at",
+  getKey: "SELECT event FROM idempotency_keys WHERE key = $1 AND at >= $2 AND claim IS NULL",
+  // One round trip: the key's live row if there is one, else this request's claim (replacing an expired key).
+  claimKey:
+    "WITH live AS (SELECT event, claim FROM idempotency_keys WHERE key = $1::text AND at >= $2::bigint), " +
+    "taken AS (INSERT INTO idempotency_keys (key, event, at, claim) SELECT $1::text, '', $3::bigint, $4::text WHERE NOT EXISTS (SELECT 1 FROM live) " +
+    "ON CONFLICT (key) DO UPDATE SET event = excluded.event, at = excluded.at, claim = excluded.claim) " +
+    "SELECT event, claim FROM live",
+  putKey: "INSERT INTO idempotency_keys (key, event, at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET event = excluded.event, at = excluded.at, claim = NULL",
+  unclaim: "DELETE FROM idempotency_keys WHERE key = $1 AND claim = $2",
+  dropClaims: "DELETE FROM idempotency_keys WHERE claim = ANY($1::text[])",
+  // The logged event settles a claim; it replaces a settled key only once that expired.
   putKeysIfExpired:
     "INSERT INTO idempotency_keys (key, event, at) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) " +
-    "ON CONFLICT (key) DO UPDATE SET event = excluded.event, at = excluded.at WHERE idempotency_keys.at < $4",
+    "ON CONFLICT (key) DO UPDATE SET event = excluded.event, at = excluded.at, claim = NULL WHERE idempotency_keys.at < $4 OR idempotency_keys.claim IS NOT NULL",
   expireKeys: "DELETE FROM idempotency_keys WHERE at < $1",
   position: "SELECT partition, next_offset FROM log_position WHERE topic = $1",
   movePosition:
@@ -101,24 +113,21 @@ export class PostgresStateStore implements StateStore {
   async transact<T>(locks: readonly string[], work: (tx: StateTx) => Promise<T>, waitMs?: number): Promise<T> {
     const release = await this.locks.acquire(locks, waitMs);
     try {
-      return await this.inTransaction(locks, waitMs, async (client) => {
-        const outcomes: { change?: GuildChange; key?: KeyRecord }[] = [];
+      return await this.holding(locks, waitMs, async (client, session) => {
+        const outcomes: Outcome[] = [];
+        const claims = new Map<string, string>();
         const result = await work({
           keyed: async (key, since) => ((await query(client, SQL.getKey, [key, since])).rows[0]?.event as string | undefined) ?? null,
+          claim: async (key, since, at) => claim(client, key, since, at, claims),
           isMember: async (player, guild) => (await query(client, SQL.isMember, [player, guild])).rowCount! > 0,
           counts: async (guild) => {
             const row = (await query(client, SQL.counts, [guild])).rows[0];
             return { guild: Number(row.guild), total: Number(row.total) };
           },
           record: (outcome) => void outcomes.push(outcome),
+          unclaim: (key) => void outcomes.push({ unclaim: { key, claim: claims.get(key) ?? "" } }),
         });
-        for (const o of outcomes) {
-          if (o.change) {
-            await applyChange(client, o.change);
-            await query(client, SQL.markApplied, [o.change.eventId]);
-          }
-          if (o.key) await query(client, SQL.putKey, [o.key.key, o.key.event, o.key.at]);
-        }
+        if (outcomes.length > 0) await commitOutcomes(client, outcomes, session);
         return result;
       });
     } finally {
@@ -159,6 +168,10 @@ export class PostgresStateStore implements StateStore {
     return (await this.run(SQL.expireKeys, [before])).rowCount ?? 0;
   }
 
+  async dropClaims(claims: readonly string[]): Promise<number> {
+    return claims.length === 0 ? 0 : ((await this.run(SQL.dropClaims, [claims])).rowCount ?? 0);
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
@@ -172,20 +185,34 @@ export class PostgresStateStore implements StateStore {
   }
 
   /**
+   * A request's session on one pooled connection: its locks are session-level advisory locks
+   * (waiting at most `waitMs` for them), held across the statements `body` runs (each committed
+   * on its own, so a key's claim is visible to every replica at once) and released at the end, or
+   * by PostgreSQL when the connection dies with its replica.
+   */
+  private async holding<T>(locks: readonly string[], waitMs: number | undefined, body: (client: PoolClient, session: Session) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    const session: Session = { unlocked: false };
+    let broken: Error | undefined;
+    try {
+      await query(client, [`SET lock_timeout = ${lockTimeout(waitMs)}`, ...lockStatements(locks, "session")].join("; "));
+      return await body(client, session);
+    } finally {
+      // Session locks outlive a failed statement or a rollback: always let them go.
+      if (!session.unlocked) await client.query(UNLOCK).catch((e: Error) => (broken = e));
+      client.release(broken);
+    }
+  }
+
+  /**
    * BEGIN and the locks (waiting at most `waitMs` for them), `body`, COMMIT on one pooled
    * connection; ROLLBACK when `body` throws (its error is rethrown).
    */
   private async inTransaction<T>(locks: readonly string[], waitMs: number | undefined, body: (client: PoolClient) => Promise<T>): Promise<T> {
-    let client: PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw storeError(error);
-    }
+    const client = await this.connect();
     let broken: Error | undefined;
     try {
-      const bound = waitMs === undefined || waitMs === Infinity ? [] : [`SET LOCAL lock_timeout = ${Math.max(1, Math.round(waitMs))}`];
-      await query(client, ["BEGIN", ...bound, ...lockStatements(locks)].join("; "));
+      await query(client, ["BEGIN", `SET LOCAL lock_timeout = ${lockTimeout(waitMs)}`, ...lockStatements(locks, "transaction")].join("; "));
       const result = await body(client);
       await query(client, "COMMIT");
       return result;
@@ -196,6 +223,70 @@ export class PostgresStateStore implements StateStore {
       client.release(broken);
     }
   }
+
+  private async connect(): Promise<PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw storeError(error);
+    }
+  }
+}
+
+interface Outcome {
+  change?: GuildChange;
+  key?: KeyRecord;
+  unclaim?: { key: string; claim: string };
+}
+
+/** A request's session: whether its locks were already let go (with its COMMIT). */
+interface Session {
+  unlocked: boolean;
+}
+
+const UNLOCK = "SELECT pg_advisory_unlock_all()";
+
+/** Claims `key` for a request, remembering its claim in `claims` (see StateTx.claim). */
+async function claim(client: PoolClient, key: string, since: number, at: number, claims: Map<string, string>): Promise<KeyClaim> {
+  const mine = randomUUID();
+  const live = (await query(client, SQL.claimKey, [key, since, at, mine])).rows[0] as { event: string; claim: string | null } | undefined;
+  if (live) return live.claim === null ? { state: "done", event: live.event } : { state: "unsettled", claim: live.claim };
+  claims.set(key, mine);
+  return { state: "claimed" };
+}
+
+/**
+ * A request's outcomes in one transaction whose COMMIT also lets its locks go (one round trip); a
+ * lone key record or give-back is one statement, atomic without a transaction.
+ */
+async function commitOutcomes(client: PoolClient, outcomes: readonly Outcome[], session: Session): Promise<void> {
+  const [only] = outcomes;
+  if (outcomes.length === 1 && !only.change && !(only.key && only.unclaim)) {
+    if (only.key) await query(client, SQL.putKey, [only.key.key, only.key.event, only.key.at]);
+    if (only.unclaim) await query(client, SQL.unclaim, [only.unclaim.key, only.unclaim.claim]);
+    return;
+  }
+  await query(client, "BEGIN");
+  try {
+    for (const o of outcomes) {
+      if (o.change) {
+        await applyChange(client, o.change);
+        await query(client, SQL.markApplied, [o.change.eventId]);
+      }
+      if (o.key) await query(client, SQL.putKey, [o.key.key, o.key.event, o.key.at]);
+      if (o.unclaim) await query(client, SQL.unclaim, [o.unclaim.key, o.unclaim.claim]);
+    }
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined); // a broken connection is dropped when the locks are let go
+    throw error;
+  }
+  await query(client, `COMMIT; ${UNLOCK}`);
+  session.unlocked = true;
+}
+
+/** PostgreSQL's lock_timeout for a wait of at most `waitMs` (0: no limit). */
+function lockTimeout(waitMs: number | undefined): number {
+  return waitMs === undefined || waitMs === Infinity ? 0 : Math.max(1, Math.round(waitMs));
 }
 
 async function applyChange(client: PoolClient, c: GuildChange): Promise<void> {
@@ -207,13 +298,15 @@ async function applyChange(client: PoolClient, c: GuildChange): Promise<void> {
 }
 
 /**
- * The statements that take the advisory locks of `names`, in sorted order. Each name's 64-bit key
- * is computed here (SHA-256), so they need no parameters and go with BEGIN in one round trip; each
- * runs with its own snapshot, so the reads after them see what the previous holder committed.
+ * The statements that take the advisory locks of `names`, in sorted order, held until the
+ * transaction ends or until released (session). Each name's 64-bit key is computed here
+ * (SHA-256), so they need no parameters and go in one round trip; each runs with its own
+ * snapshot, so the reads after them see what the previous holder committed. A session lock and a
+ * transaction lock of one name exclude each other (a replay waits for a request).
  */
-function lockStatements(names: readonly string[]): string[] {
+function lockStatements(names: readonly string[], scope: "session" | "transaction"): string[] {
   const keys = [...new Set(names)].sort().map((name) => createHash("sha256").update(name).digest().readBigInt64BE(0));
-  return keys.map((k) => `SELECT pg_advisory_xact_lock(${k})`);
+  return keys.map((k) => `SELECT ${scope === "session" ? "pg_advisory_lock" : "pg_advisory_xact_lock"}(${k})`);
 }
 
 /** Statement names by SQL text: each connection parses and plans a statement once (PREPARE), not per request. */

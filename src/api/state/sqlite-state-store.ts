@@ -6,12 +6,13 @@
  * moved, so the next start replays those events from the log again (the log is the truth).
  */
 import Database from "better-sqlite3";
+import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { StateStoreError } from "../../errors";
 import type { Offsets } from "../../transport";
 import { LocalLocks } from "./local-locks";
-import { playerLock, type GuildChange, type GuildCounts, type KeyRecord, type ReplayedBatch, type StateStore, type StateTx } from "./state-store";
+import { playerLock, type GuildChange, type GuildCounts, type KeyClaim, type KeyRecord, type ReplayedBatch, type StateStore, type StateTx } from "./state-store";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS memberships (player_id TEXT NOT NULL, guild TEXT NOT NULL, PRIMARY KEY (player_id, guild)) WITHOUT ROWID;
@@ -41,6 +42,9 @@ export class SqliteStateStore implements StateStore {
       const hadCounts = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'guild_counts'").get() !== undefined;
       this.db.exec(SCHEMA);
       if (!hadCounts) this.db.exec("INSERT INTO guild_counts SELECT guild, count(*) FROM memberships GROUP BY guild");
+      // A key's claim (session 5): a store written before has settled keys only.
+      const columns = this.db.prepare("SELECT name FROM pragma_table_info('idempotency_keys')").all() as { name: string }[];
+      if (!columns.some((c) => c.name === "claim")) this.db.exec("ALTER TABLE idempotency_keys ADD COLUMN claim TEXT");
     } catch (error) {
       const busy = (error as { code?: string }).code === "SQLITE_BUSY";
       const why = busy ? " (another API process holds it: the SQLite store serves one process; use API_STORE=postgres for replicas)" : "";
@@ -54,6 +58,7 @@ export class SqliteStateStore implements StateStore {
           this.sql.markApplied.run(o.change.eventId);
         }
         if (o.key) this.sql.putKey.run(o.key.key, o.key.event, o.key.at);
+        if (o.unclaim) this.sql.unclaim.run(o.unclaim.key, o.unclaim.claim);
       }
     });
     this.replay = this.db.transaction((batch: ReplayedBatch) => {
@@ -74,11 +79,14 @@ export class SqliteStateStore implements StateStore {
     const release = await this.locks.acquire(locks, waitMs);
     try {
       const outcomes: Outcome[] = [];
+      const claims = new Map<string, string>();
       const result = await work({
         keyed: async (key, since) => guard(() => (this.sql.getKey.get(key, since) as { event: string } | undefined)?.event ?? null),
+        claim: async (key, since, at) => guard(() => this.claim(key, since, at, claims)),
         isMember: async (player, guild) => guard(() => this.sql.isMember.get(player, guild) !== undefined),
         counts: async (guild) => guard(() => this.sql.counts.get(guild) as GuildCounts),
         record: (outcome) => void outcomes.push(outcome),
+        unclaim: (key) => void outcomes.push({ unclaim: { key, claim: claims.get(key) ?? "" } }),
       });
       if (outcomes.length > 0) guard(() => this.commitOutcomes(outcomes));
       return result;
@@ -108,8 +116,22 @@ export class SqliteStateStore implements StateStore {
     return guard(() => this.sql.expireKeys.run(before).changes);
   }
 
+  async dropClaims(claims: readonly string[]): Promise<number> {
+    return guard(() => claims.reduce((n, claim) => n + this.sql.dropClaim.run(claim).changes, 0));
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  /** Claims `key` for a request, remembering its claim in `claims` (see StateTx.claim). */
+  private claim(key: string, since: number, at: number, claims: Map<string, string>): KeyClaim {
+    const live = this.sql.liveKey.get(key, since) as { event: string; claim: string | null } | undefined;
+    if (live) return live.claim === null ? { state: "done", event: live.event } : { state: "unsettled", claim: live.claim };
+    const claim = randomUUID();
+    this.sql.claimKey.run(key, at, claim);
+    claims.set(key, claim);
+    return { state: "claimed" };
   }
 
   private applyChange(c: GuildChange): void {
@@ -124,6 +146,7 @@ export class SqliteStateStore implements StateStore {
 interface Outcome {
   change?: GuildChange;
   key?: KeyRecord;
+  unclaim?: { key: string; claim: string };
 }
 
 function prepare(db: Database.Database) {
@@ -136,11 +159,17 @@ function prepare(db: Database.Database) {
     countDown: db.prepare("UPDATE guild_counts SET members = members - 1 WHERE guild = ?"),
     markApplied: db.prepare("INSERT OR IGNORE INTO applied_events (event_id) VALUES (?)"),
     unmarkApplied: db.prepare("DELETE FROM applied_events WHERE event_id = ?"),
-    getKey: db.prepare("SELECT event FROM idempotency_keys WHERE key = ? AND at >= ?"),
+    getKey: db.prepare("SELECT event FROM idempotency_keys WHERE key = ? AND at >= ? AND claim IS NULL"),
+    liveKey: db.prepare("SELECT event, claim FROM idempotency_keys WHERE key = ? AND at >= ?"),
     // A key past its window is free again: the newer request replaces it.
-    putKey: db.prepare("INSERT INTO idempotency_keys (key, event, at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET event = excluded.event, at = excluded.at"),
+    claimKey: db.prepare("INSERT INTO idempotency_keys (key, event, at, claim) VALUES (?, '', ?, ?) ON CONFLICT (key) DO UPDATE SET event = '', at = excluded.at, claim = excluded.claim"),
+    putKey: db.prepare("INSERT INTO idempotency_keys (key, event, at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET event = excluded.event, at = excluded.at, claim = NULL"),
+    unclaim: db.prepare("DELETE FROM idempotency_keys WHERE key = ? AND claim = ?"),
+    dropClaim: db.prepare("DELETE FROM idempotency_keys WHERE claim = ?"),
+    // The logged event settles a claim; it replaces a settled key only once that expired.
     putKeyIfExpired: db.prepare(
-      "INSERT INTO idempotency_keys (key, event, at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET event = excluded.event, at = excluded.at WHERE idempotency_keys.at < ?",
+      "INSERT INTO idempotency_keys (key, event, at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET event = excluded.event, at = excluded.at, claim = NULL " +
+        "WHERE idempotency_keys.at < ? OR idempotency_keys.claim IS NOT NULL",
     ),
     expireKeys: db.prepare("DELETE FROM idempotency_keys WHERE at < ?"),
     position: db.prepare("SELECT partition, next_offset FROM log_position WHERE topic = ?"),

@@ -36,14 +36,35 @@ export interface GuildCounts {
   readonly total: number;
 }
 
+/**
+ * What a request finds for its idempotency key, holding the key's lock. A claim is committed at
+ * once, before the request's event goes to the log, and outlives the request if it dies: so a
+ * retry on any replica can tell "never sent" from "sent, fate unknown" (README, *Idempotent retries*).
+ */
+export type KeyClaim =
+  /** No request with the key in the window: this request now holds its claim. */
+  | { readonly state: "claimed" }
+  /** The original request's logged event (wire JSON): its answer is the retry's. */
+  | { readonly state: "done"; readonly event: string }
+  /**
+   * An earlier request claimed the key and ended without recording an outcome (its replica died
+   * between its log write and its store write, or its store write failed): whether its event is
+   * in the log is known once a replay of the log, begun after this was seen, has run (`dropClaims`).
+   */
+  | { readonly state: "unsettled"; readonly claim: string };
+
 /** What one request reads and writes while it holds its locks. Reads see committed state only. */
 export interface StateTx {
   /** The event logged by the request with this key accepted at or after `since` (epoch ms), if any. */
   keyed(key: string, since: number): Promise<string | null>;
+  /** Claims `key` (committed at once) unless a request accepted at or after `since` has it; `at` is this request's time. */
+  claim(key: string, since: number, at: number): Promise<KeyClaim>;
   isMember(player: string, guild: string): Promise<boolean>;
   counts(guild: string): Promise<GuildCounts>;
-  /** Writes the request's outcome when the transaction commits (once, after its event is in the log). */
+  /** Writes the request's outcome when the transaction commits (once, after its event is in the log); a key record settles its claim. */
   record(outcome: { change?: GuildChange; key?: KeyRecord }): void;
+  /** Gives this request's claim of `key` back when the transaction commits: its event is not in the log. */
+  unclaim(key: string): void;
 }
 
 /** Events read back from one partition of the log, to apply after a crash. */
@@ -72,10 +93,17 @@ export interface StateStore {
   /**
    * Applies a replayed batch and moves the position past it, in one transaction. A change whose
    * event a request already recorded is skipped (by event_id), so replaying twice changes nothing.
+   * A replayed keyed event settles its key's claim (and replaces an expired key).
    */
   applyReplayed(batch: ReplayedBatch): Promise<{ applied: number; skipped: number }>;
   /** Forgets idempotency keys accepted before `before` (epoch ms); returns how many. */
   expireKeys(before: number): Promise<number>;
+  /**
+   * Drops the claims left unsettled that a replay of the log, begun after they were seen, did not
+   * settle (a replayed event of the key replaces its claim): their events are not in the log, so a
+   * retry of them is a new request. Returns how many.
+   */
+  dropClaims(claims: readonly string[]): Promise<number>;
   close(): Promise<void>;
 }
 

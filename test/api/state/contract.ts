@@ -118,6 +118,38 @@ export function stateStoreContract(name: string, harness: StoreHarness): void {
       assert.deepEqual(await stateOf(store, "ann", "grubs"), { member: false, counts: { guild: 1, total: 1 } });
     });
 
+    test("a claim outlives a request that ended unrecorded: the next one finds it unsettled until it is dropped", async (store) => {
+      const claim = (at: number) => store.transact([keyLock("k1")], (tx) => tx.claim("k1", at - 1000, at));
+      assert.deepEqual(await claim(1000), { state: "claimed" });
+      const found = await claim(1100);
+      assert.equal(found.state, "unsettled");
+      assert.equal(await store.transact([], (tx) => tx.keyed("k1", 0)), null);
+      assert.equal(await store.dropClaims([found.state === "unsettled" ? found.claim : ""]), 1);
+      await store.transact([keyLock("k1")], async (tx) => {
+        assert.deepEqual(await tx.claim("k1", 200, 1200), { state: "claimed" });
+        tx.record({ key: { key: "k1", event: '{"logged":1}', at: 1200 } });
+      });
+      assert.deepEqual(await claim(1300), { state: "done", event: '{"logged":1}' });
+      assert.equal(await store.dropClaims([]), 0);
+    });
+
+    test("gives a claim back when its request's event did not reach the log", async (store) => {
+      await store.transact([keyLock("k1")], async (tx) => {
+        assert.deepEqual(await tx.claim("k1", 0, 1000), { state: "claimed" });
+        tx.unclaim("k1");
+      });
+      assert.deepEqual(await store.transact([keyLock("k1")], (tx) => tx.claim("k1", 0, 1100)), { state: "claimed" });
+    });
+
+    test("a replayed event of a key settles its claim, and a claim after the window replaces an expired key", async (store) => {
+      await store.transact([keyLock("k1")], (tx) => tx.claim("k1", 0, 1000));
+      await store.transact([keyLock("old")], async (tx) => tx.record({ key: { key: "old", event: '{"stale":1}', at: 10 } }));
+      const keys = [{ key: "k1", event: '{"original":1}', at: 1000 }];
+      await store.applyReplayed({ topic: "events", partition: 0, next: 1, changes: [], keys, keysSince: 500 });
+      assert.deepEqual(await store.transact([keyLock("k1")], (tx) => tx.claim("k1", 500, 1100)), { state: "done", event: '{"original":1}' });
+      assert.deepEqual(await store.transact([keyLock("old")], (tx) => tx.claim("old", 500, 1100)), { state: "claimed" });
+    });
+
     test("replay restores keys: the first event of a key wins, and an expired stored key is replaced", async (store) => {
       await store.transact([keyLock("old")], async (tx) => tx.record({ key: { key: "old", event: '{"stale":1}', at: 10 } }));
       const keys = [
