@@ -36,6 +36,8 @@ export interface LoadOptions {
   apiKey?: Secret | null;
   /** Send an Idempotency-Key with each request and retry 503s with it (default true). */
   idempotencyKeys?: boolean;
+  /** Times one request is sent again after a 503 or no answer (default 5). */
+  maxRetries?: number;
   logger?: Logger;
   onProgress?: (progress: DriveProgress) => void;
 }
@@ -89,7 +91,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const keyPrefix = options.idempotencyKeys === false ? null : randomUUID().slice(0, 8);
   const run = count === 0
     ? { answered: [], unanswered: [], latency: { p50: 0, p90: 0, p99: 0, mean: 0, max: 0 }, errors: 0, timeouts: 0, retries: 0, elapsedMs: 0 }
-    : await drive({ url: options.url, lanes, rate: options.rate, durationMs, timeoutSec: options.timeoutSec, apiKey: options.apiKey, onProgress: options.onProgress, keyPrefix });
+    : await drive({ url: options.url, lanes, rate: options.rate, durationMs, timeoutSec: options.timeoutSec, apiKey: options.apiKey, onProgress: options.onProgress, keyPrefix, maxRetries: options.maxRetries });
 
   // 3. Replay what was answered (in sequence order, which keeps each player's order) for the truth.
   //    A retried request counts once, with its final answer: the API logged one event for it.

@@ -43,12 +43,14 @@ describe("idempotent retries end to end", () => {
     const api = await startApiOn({ api: config.api, topic: config.transport.topic, transport: log, logger: silentLogger });
     let result;
     try {
-      result = await runLoad({ url: api.url, catalog: catalog(config), scenario: "players", players: 60, requests: 800, seed: 5, connections: 8, invalidShare: 0.1 });
+      // A late event holds its player's and guild's locks past the API's deadline, so a retry may
+      // get 503 busy a few times in a row before the original answer: retries are paced by the wait.
+      result = await runLoad({ url: api.url, catalog: catalog(config), scenario: "players", players: 60, requests: 800, seed: 5, connections: 8, invalidShare: 0.1, maxRetries: 20 });
     } finally {
       await api.close();
     }
     assert.ok(result.summary.requests.retried > 20, `${result.summary.requests.retried} retries`);
-    assert.deepEqual([result.summary.requests.unanswered, result.summary.mismatches], [0, 0]);
+    assert.deepEqual([result.summary.requests.unanswered, result.summary.mismatches], [0, 0], JSON.stringify(result.summary.mismatchExamples));
     assert.equal(result.truth.run.exact, true);
 
     // The API logged one event per request: a retry was answered from its original.
