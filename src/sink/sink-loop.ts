@@ -150,7 +150,7 @@ export class SinkLoop {
     let range: OffsetRange | undefined;
     for (const rec of records) {
       if (rec.partition !== partition) {
-        if (epoch !== undefined) this.expected.set(partition, expected);
+        if (epoch !== undefined && this.owned.get(partition) === epoch) this.expected.set(partition, expected);
         partition = rec.partition;
         expected = this.expected.get(partition) ?? 0;
         range = this.ranges.get(partition);
@@ -173,10 +173,12 @@ export class SinkLoop {
       if (this.buffer.records >= maxRows || this.buffer.bytes >= maxBytes) {
         this.expected.set(partition, expected);
         await this.maybeRoll(Date.now());
+        // The partition was handed over while the roll waited: the rest of this batch is not ours to stage.
+        if (this.owned.get(partition) !== epoch) return;
         range = this.ranges.get(partition); // a roll starts new ranges
       }
     }
-    if (epoch !== undefined) this.expected.set(partition, expected);
+    if (epoch !== undefined && this.owned.get(partition) === epoch) this.expected.set(partition, expected);
     await this.maybeRoll(Date.now());
   }
 

@@ -72,22 +72,21 @@ export class KafkaTransport implements Transport {
   async consume(options: ConsumeOptions): Promise<Subscription> {
     // Batch mode: manual assignment, no group (see bounded-subscription.ts).
     if (options.until) return boundedSubscription(this, options, options.until, { confirmOwnership: async () => undefined });
-    // Until partition ownership follows the group's assignment (issue 15), a member owns every
-    // partition for its whole run, as one sink per topic always did here.
-    const ownership = options.ownership;
-    const partitions = ownership ? await this.partitionsFor(options.topic) : [];
-    if (ownership) options = { ...options, from: await ownership.assigned(partitions, { confirmOwnership: async () => undefined }) };
     const consumer = new Consumer({
       ...clientOptions(this.options),
       groupId: options.groupId,
       autocommit: false,
       // Short fetch waits: stop() waits for the fetch in progress, and new events show up sooner.
       maxWaitTime: 500,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
+      // How long the coordinator waits for members to rejoin a rebalance (the client rejoins at once).
+      rebalanceTimeout: options.sessionTimeoutMs ?? 30_000,
+      // Cooperative rebalancing: a member keeps reading the partitions it keeps while others move.
+      ...(options.ownership ? { protocols: [{ name: "cooperative-sticky", version: 3 }] } : {}),
     });
     const key = `${options.groupId}\u0000${randomUUID()}`;
-    const subscription = new KafkaSubscription(consumer, options, this.options.logger.child("consumer"), () => this.subscriptions.delete(key), partitions);
+    const subscription = new KafkaSubscription(consumer, options, this.options.logger.child("consumer"), () => this.subscriptions.delete(key));
     this.subscriptions.set(key, { groupId: options.groupId, topic: options.topic, subscription });
     try {
       await subscription.start();

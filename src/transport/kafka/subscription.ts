@@ -8,12 +8,19 @@
  * is read only once onBatch has settled (backpressure). A stream that fails with a retriable error
  * (a broker restart outlasting the client's retries) is reopened at the tracked positions; any
  * other error ends the subscription.
+ *
+ * With ConsumeOptions.ownership the subscription is a sink worker's membership (group-member.ts):
+ * partitions the group gives it are recovered by the owner (`assigned`) while the stream's records
+ * of them are dropped, then the stream is reopened at the recovered positions; partitions the group
+ * takes away are forgotten at once (`lost`). On stop it hands its partitions over (`revoked`, which
+ * commits what is staged) while still a member, then leaves the group.
  */
 import { MessagesStreamFallbackModes, MessagesStreamModes, type Consumer } from "@platformatic/kafka";
 import type { Logger } from "../../logger";
 import { yieldToEventLoop } from "../event-loop";
 import type { ConsumeOptions, Offsets, Subscription } from "../transport";
 import { hasKafkaError, toTransportError } from "./errors";
+import { GroupMember } from "./group-member";
 import { StreamBatches } from "./stream-batches";
 
 type ClientConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>;
@@ -31,16 +38,29 @@ export class KafkaSubscription implements Subscription {
   private pumping: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
   private failed = false;
+  /** With ConsumeOptions.ownership: the partitions this member owns. */
+  private readonly member: GroupMember | null;
 
   constructor(
     private readonly consumer: ClientConsumer,
     private readonly options: ConsumeOptions,
     private readonly logger: Logger,
     private readonly onStopped: () => void,
-    /** Partitions owned (with ConsumeOptions.ownership): all of them, handed over on stop. */
-    private readonly owned: readonly number[] = [],
   ) {
     for (const [partition, offset] of options.from) this.positions.set(partition, offset);
+    this.member = options.ownership ? new GroupMember(consumer, options.topic, options.ownership, logger) : null;
+    if (this.member) {
+      // Emitted synchronously as the client applies a round's assignment, before its next JoinGroup.
+      for (const event of ["consumer:group:join", "consumer:group:rebalance", "consumer:group:leave"] as const) {
+        consumer.on(event, () => {
+          if (this.member!.sync(event)) this.reader?.interrupt();
+        });
+      }
+    }
+  }
+
+  async confirmOwnership(partitions: readonly number[]): Promise<void> {
+    await this.member?.confirm(partitions);
   }
 
   /**
@@ -69,26 +89,28 @@ export class KafkaSubscription implements Subscription {
       this.reader?.interrupt();
       this.stopping = (async () => {
         await this.pumping;
+        if (this.member && this.member.owned.size > 0 && !this.failed) {
+          // Still a member: the last batches commit under this member's generation.
+          await this.options.ownership!.revoked([...this.member.owned].sort((a, b) => a - b)).catch((error: unknown) => {
+            this.logger.warn("handing the partitions over failed", { error: String(error) });
+          });
+        }
+        this.member?.release();
         await this.reader?.close().catch(() => undefined);
         await this.consumer.close(true).catch((error: unknown) => {
           this.logger.warn("consumer close failed", { error: String(error) });
         });
-        this.onStopped();
         // Offsets committed from here on go through the admin client: the member has left.
-        await this.options.ownership?.revoked(this.owned).catch((error: unknown) => {
-          this.logger.warn("handing the partitions over failed", { error: String(error) });
-        });
+        this.onStopped();
       })();
     }
     return this.stopping;
   }
 
-  /** Every member owns its partitions for its whole run until ownership follows the group's assignment. */
-  async confirmOwnership(): Promise<void> {}
-
   /** Commits a group position through this live member (the group refuses commits from others). */
   async commit(offsets: Offsets): Promise<void> {
     const { topic } = this.options;
+    for (const [partition, offset] of offsets) this.member?.checkpoint(partition, offset);
     await this.consumer.commit({ offsets: [...offsets].map(([partition, offset]) => ({ topic, partition, offset: BigInt(offset), leaderEpoch: -1 })) });
   }
 
@@ -108,6 +130,13 @@ export class KafkaSubscription implements Subscription {
   private async pump(): Promise<void> {
     const maxBatch = this.options.maxBatch ?? 10_000;
     while (!this.stopping && !this.failed) {
+      if (this.member) {
+        const added = this.member.takePending();
+        if (added.length > 0) {
+          await this.takeOver(added);
+          continue;
+        }
+      }
       const reader = this.reader!;
       const read = reader.read(maxBatch);
       if (read === null) {
@@ -115,6 +144,8 @@ export class KafkaSubscription implements Subscription {
         else await reader.waitForMore();
         continue;
       }
+      // A member delivers only what it owns: records of a partition being recovered, or already gone, are dropped.
+      if (this.member && !this.member.owned.has(read[0].partition)) continue;
       // Records before the tracked position can only be a reopened stream's overlap: skip them.
       const position = this.positions.get(read[0].partition) ?? 0;
       const batch = read[0].offset >= position ? read : read.filter((r) => r.offset >= position);
@@ -129,6 +160,36 @@ export class KafkaSubscription implements Subscription {
       this.positions.set(last.partition, last.offset + 1);
       await yieldToEventLoop();
     }
+  }
+
+  /**
+   * Newly assigned partitions: the owner recovers them (their records meanwhile are dropped), then
+   * a new stream starts every owned partition at its position and replaces the old one (opened
+   * first: the client rejoins the group when the last stream of a topic closes).
+   */
+  private async takeOver(partitions: number[]): Promise<void> {
+    const member = this.member!;
+    let from: Offsets;
+    try {
+      from = await this.options.ownership!.assigned(partitions, this);
+    } catch (error) {
+      this.fail(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    for (const p of member.own(partitions, from)) {
+      const next = from.get(p);
+      if (next === undefined) this.positions.delete(p);
+      else this.positions.set(p, next);
+    }
+    const old = this.reader;
+    try {
+      this.reader = await this.open();
+    } catch (error) {
+      await old?.close().catch(() => undefined);
+      await this.reopen(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    await old?.close().catch(() => undefined);
   }
 
   /** The stream failed: reopen it at the tracked positions if the failure is retriable, else give up. */
