@@ -206,7 +206,7 @@ export const SETTINGS: readonly Setting[] = [
   { variable: "LOG_LEVEL", default: "info", meaning: "debug, info, warn, error or silent." },
   { variable: "TRANSPORT", default: "embedded", when: onRealStack("kafka"), meaning: "Where events are logged: `embedded` (SQLite log file) or `kafka`." },
   { variable: "EVENTS_TOPIC", default: "events", meaning: "Topic the API writes and the sink reads." },
-  { variable: "TOPIC_PARTITIONS", default: "1", meaning: "Partitions when the topic is created." },
+  { variable: "TOPIC_PARTITIONS", default: "1", when: { setting: "TRANSPORT", is: "kafka", default: "6" }, meaning: "Partitions when the topic is created: the most sink workers that can share it (on Kafka; the embedded log has one sink)." },
   { variable: "TOPIC_REPLICATION", default: "1", meaning: "Replication factor when the topic is created (Kafka)." },
   { variable: "KAFKA_BROKERS", default: "127.0.0.1:9092", meaning: "Comma-separated bootstrap brokers." },
   { variable: "KAFKA_CLIENT_ID", default: "game-events", meaning: "Kafka client id." },

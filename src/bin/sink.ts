@@ -12,12 +12,13 @@ import { compact } from "../sink/compaction";
 import { createStorage } from "../storage";
 import { createTransport } from "../transport";
 import { environmentHelp, runCli, UsageError } from "./cli";
+import { runWorkers } from "./sink-workers";
 
 const VARIABLES = ["DATA_DIR", "LOG_LEVEL", "TRANSPORT", "EVENTS_TOPIC", "KAFKA_BROKERS", "EMBEDDED_LOG_PATH", "STORAGE", "WAREHOUSE_DIR",
   "WEBHDFS_URL", "QUERY_ENGINE"];
 
 const USAGE = [
-  "usage: npm run sink -- [--mode stream|batch] [--no-register]",
+  "usage: npm run sink -- [--mode stream|batch] [--no-register] [--workers N] [--metrics-port P]",
   "       npm run sink -- --compact [--table NAME] [--dt YYYY-MM-DD]",
   "",
   "Lands the events topic as Parquet tables (events, sword_purchases, purchases, guilds, dead_letters),",
@@ -28,6 +29,9 @@ const USAGE = [
   "  --mode batch    land everything up to the end of the log as of start, then exit 0",
   "  --compact       merge each partition's small files into one (same exactly-once discipline)",
   "  --no-register   do not register the tables with the query engine",
+  "  --workers N     stream mode: N worker processes in SINK_GROUP sharing the topic's partitions (Kafka);",
+  "                  worker i serves its metrics on SINK_METRICS_PORT + i - 1",
+  "  --metrics-port P  this worker's metrics port (overrides SINK_METRICS_PORT; 0 disables)",
   "",
   ...environmentHelp((v) => VARIABLES.includes(v) || v.startsWith("SINK_")),
 ].join("\n");
@@ -38,6 +42,17 @@ interface Args {
   table?: string;
   dt?: string;
   register: boolean;
+  workers: number;
+  metricsPort?: number;
+  /** Set on the workers `--workers` starts: names the worker in its log lines. */
+  worker?: string;
+}
+
+function count(flag: string, raw: string | undefined, min: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer >= ${min}, got "${raw}"`);
+  return n;
 }
 
 function sinkArgs(argv: string[]): Args {
@@ -49,17 +64,31 @@ function sinkArgs(argv: string[]): Args {
       table: { type: "string" },
       dt: { type: "string" },
       "no-register": { type: "boolean", default: false },
+      workers: { type: "string" },
+      "metrics-port": { type: "string" },
+      worker: { type: "string" },
     },
   });
   const mode = values.mode;
   if (mode !== "stream" && mode !== "batch") throw new UsageError(`--mode must be stream or batch, got "${mode}"`);
-  return { mode, compact: values.compact, table: values.table, dt: values.dt, register: !values["no-register"] };
+  const workers = count("--workers", values.workers, 1) ?? 1;
+  if (workers > 1 && (mode !== "stream" || values.compact)) throw new UsageError("--workers runs streaming workers: use it with --mode stream");
+  return {
+    mode, compact: values.compact, table: values.table, dt: values.dt, register: !values["no-register"],
+    workers, metricsPort: count("--metrics-port", values["metrics-port"], 0), worker: values.worker,
+  };
 }
 
 async function main(argv: string[]): Promise<number> {
   const args = sinkArgs(argv);
-  const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel });
+  const loaded = loadConfig();
+  const config: Config = args.metricsPort === undefined ? loaded : { ...loaded, sink: { ...loaded.sink, metricsPort: args.metricsPort } };
+  const root = createLogger({ level: config.logLevel });
+  if (args.workers > 1) {
+    const workerArgs = ["--mode", "stream", ...(args.register ? [] : ["--no-register"])];
+    return runWorkers({ count: args.workers, args: workerArgs, metricsPort: config.sink.metricsPort, logger: root.child("workers") });
+  }
+  const logger = args.worker ? root.child(`worker-${args.worker}`) : root;
   const transport = await createTransport(config.transport, logger);
   const storage = createStorage(config.storage);
   const engine = args.register ? await createQueryEngine(config.query, storage) : null;

@@ -1,0 +1,114 @@
+/**
+ * Sink scale-out on the real stack: aggregate events/s and CPU per event of 1 and 2 streaming
+ * workers in one consumer group, Kafka -> Parquet on HDFS. Each run: a fresh 6-partition topic
+ * pre-filled with N events, a fresh warehouse and group, W worker processes started together; the
+ * clock runs from their start until the group's committed offsets reach the end of the topic (the
+ * offsets are committed right after each batch's files). CPU is the workers' own (from /proc).
+ * Runs alternate (1, 2, 1, 2, ...) so the machine's noise hits both alike.
+ *
+ *   npm run bench -- sink-workers [events=300000] [rounds=2]      (Kafka and HDFS up: npm run stack -- up kafka hdfs)
+ */
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { loadConfig, type Config } from "../src/config";
+import { toWire } from "../src/events";
+import { silentLogger } from "../src/logger";
+import { createTransport, type Transport } from "../src/transport";
+import { sampleEvent } from "../test/sink/fixtures";
+import { TreeMonitor } from "./reference/lib/procfs";
+import { markdownTable, median } from "./reference/lib/stats";
+
+const SINK = path.join(__dirname, "..", "src", "bin", "sink.js");
+const PARTITIONS = 6;
+
+interface Result {
+  workers: number;
+  events: number;
+  seconds: number;
+  eventsPerSec: number;
+  cpuSeconds: number;
+  cpuUsPerEvent: number;
+  load: number;
+}
+
+function envFor(id: string, dataDir: string): Record<string, string> {
+  return {
+    PIPELINE_STACK: "real",
+    DATA_DIR: dataDir,
+    EVENTS_TOPIC: id,
+    TOPIC_PARTITIONS: String(PARTITIONS),
+    WAREHOUSE_DIR: `/bench-${id}`,
+    SINK_GROUP: id,
+    SINK_METRICS_PORT: "0",
+    LOG_LEVEL: "warn",
+  };
+}
+
+async function prefill(transport: Transport, topic: string, n: number): Promise<void> {
+  await transport.ensureTopic(topic, { partitions: PARTITIONS });
+  const producer = await transport.producer({ concurrency: 4 });
+  const sends: Promise<void>[] = [];
+  for (let i = 0; i < n; i += 5000) {
+    const batch = [];
+    for (let j = i; j < Math.min(n, i + 5000); j++) {
+      const e = sampleEvent(j, 11);
+      batch.push({ key: e.player_id, value: toWire(e) });
+    }
+    sends.push(producer.send(topic, batch));
+    if (sends.length >= 4) await sends.shift();
+  }
+  await Promise.all(sends);
+  await producer.close();
+}
+
+async function committed(transport: Transport, group: string, topic: string): Promise<number> {
+  let n = 0;
+  for (const offset of (await transport.committedOffsets(group, topic)).values()) n += offset;
+  return n;
+}
+
+async function once(workers: number, n: number): Promise<Result> {
+  const id = `bw-${randomUUID().slice(0, 8)}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `${id}-`));
+  const env = envFor(id, dataDir);
+  const config: Config = loadConfig(env, dataDir);
+  const transport = await createTransport(config.transport, silentLogger);
+  try {
+    await prefill(transport, id, n);
+    const t0 = Date.now();
+    const children = Array.from({ length: workers }, () =>
+      spawn(process.execPath, [SINK, "--mode", "stream", "--no-register"], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "ignore", "inherit"] }),
+    );
+    const monitors = children.map((c) => new TreeMonitor(c.pid!, 250));
+    while ((await committed(transport, id, id)) < n) await new Promise((r) => setTimeout(r, 250));
+    const seconds = (Date.now() - t0) / 1000;
+    const cpuSeconds = monitors.reduce((s, m) => s + m.stop().cpuSeconds, 0);
+    await Promise.all(children.map((c) => new Promise((r) => (c.once("exit", r), c.kill("SIGTERM")))));
+    return { workers, events: n, seconds, eventsPerSec: n / seconds, cpuSeconds, cpuUsPerEvent: (cpuSeconds * 1e6) / n, load: os.loadavg()[0] };
+  } finally {
+    await transport.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function run(args: string[]): Promise<void> {
+  const n = Number(args[0] ?? 300_000);
+  const rounds = Number(args[1] ?? 2);
+  const results: Result[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const w of [1, 2]) {
+      const result = await once(w, n);
+      process.stderr.write(`${w} worker(s): ${Math.round(result.eventsPerSec)} events/s, ${result.cpuUsPerEvent.toFixed(1)} CPU-us/event (load ${result.load.toFixed(1)})\n`);
+      results.push(result);
+    }
+  }
+  const rows = results.map((r) => [String(r.workers), r.events.toLocaleString("en-US"), r.seconds.toFixed(1), Math.round(r.eventsPerSec).toLocaleString("en-US"), r.cpuSeconds.toFixed(1), r.cpuUsPerEvent.toFixed(1), r.load.toFixed(1)]);
+  process.stdout.write("\n" + markdownTable(["workers", "events", "seconds", "events/s", "worker CPU s", "CPU us/event", "load avg"], rows) + "\n");
+  for (const w of [1, 2]) {
+    const mine = results.filter((r) => r.workers === w);
+    process.stdout.write(`median ${w} worker(s): ${Math.round(median(mine.map((r) => r.eventsPerSec)))} events/s, ${median(mine.map((r) => r.cpuUsPerEvent)).toFixed(1)} CPU-us/event\n`);
+  }
+}
