@@ -1,10 +1,11 @@
 /**
  * Sink scale-out on the real stack: aggregate events/s and CPU per event of 1 and 2 streaming
- * workers in one consumer group, Kafka -> Parquet on HDFS. Each run: a fresh 6-partition topic
- * pre-filled with N events, a fresh warehouse and group, W worker processes started together; the
- * clock runs from their start until the group's committed offsets reach the end of the topic (the
- * offsets are committed right after each batch's files). CPU is the workers' own (from /proc).
- * Runs alternate (1, 2, 1, 2, ...) so the machine's noise hits both alike.
+ * workers in one consumer group, Kafka -> Parquet on HDFS. Each run: a fresh 6-partition topic,
+ * warehouse and group; W worker processes start on the empty topic and the clock waits until the
+ * group has settled (every partition assigned, no rebalance since); then N events are produced as
+ * fast as the producer goes, and the clock runs from the first send until the group's committed
+ * offsets reach N (offsets are committed right after each batch's files). CPU is the workers' own
+ * over that window (from /proc). Runs alternate (1, 2, 1, 2, ...) so the machine's noise hits both.
  *
  *   npm run bench -- sink-workers [events=300000] [rounds=2]      (Kafka and HDFS up: npm run stack -- up kafka hdfs)
  */
@@ -43,12 +44,11 @@ function envFor(id: string, dataDir: string): Record<string, string> {
     WAREHOUSE_DIR: `/bench-${id}`,
     SINK_GROUP: id,
     SINK_METRICS_PORT: "0",
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: "info",
   };
 }
 
-async function prefill(transport: Transport, topic: string, n: number): Promise<void> {
-  await transport.ensureTopic(topic, { partitions: PARTITIONS });
+async function produce(transport: Transport, topic: string, n: number): Promise<void> {
   const producer = await transport.producer({ concurrency: 4 });
   const sends: Promise<void>[] = [];
   for (let i = 0; i < n; i += 5000) {
@@ -70,6 +70,16 @@ async function committed(transport: Transport, group: string, topic: string): Pr
   return n;
 }
 
+/** Partitions each worker owns, from its log lines ("partitions assigned ... owned=[...]"). */
+function owned(logs: readonly string[]): number {
+  let n = 0;
+  for (const log of logs) {
+    const last = [...log.matchAll(/partitions (?:assigned|lost|handed over) .*?owned=\[([\d,]*)\]/g)].pop();
+    n += last?.[1] ? last[1].split(",").length : 0;
+  }
+  return n;
+}
+
 async function once(workers: number, n: number): Promise<Result> {
   const id = `bw-${randomUUID().slice(0, 8)}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `${id}-`));
@@ -77,15 +87,31 @@ async function once(workers: number, n: number): Promise<Result> {
   const config: Config = loadConfig(env, dataDir);
   const transport = await createTransport(config.transport, silentLogger);
   try {
-    await prefill(transport, id, n);
-    const t0 = Date.now();
-    const children = Array.from({ length: workers }, () =>
-      spawn(process.execPath, [SINK, "--mode", "stream", "--no-register"], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "ignore", "inherit"] }),
-    );
+    await transport.ensureTopic(id, { partitions: PARTITIONS });
+    const logs = Array.from({ length: workers }, () => "");
+    const children = Array.from({ length: workers }, (_, i) => {
+      const child = spawn(process.execPath, [SINK, "--mode", "stream", "--no-register"], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+      child.stderr!.on("data", (d) => (logs[i] += d));
+      return child;
+    });
+    // Settled: every partition owned and the logs quiet for 3 s (no further rebalance).
+    let quietSince = Date.now();
+    let seen = "";
+    while (owned(logs) !== PARTITIONS || Date.now() - quietSince < 3000) {
+      const now = logs.join("");
+      if (now !== seen) (seen = now), (quietSince = Date.now());
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const settledAt = logs.map((l) => l.length);
     const monitors = children.map((c) => new TreeMonitor(c.pid!, 250));
+    const cpu0 = monitors.reduce((s, m) => s + m.usage().cpuSeconds, 0);
+    const t0 = Date.now();
+    await produce(transport, id, n);
     while ((await committed(transport, id, id)) < n) await new Promise((r) => setTimeout(r, 250));
     const seconds = (Date.now() - t0) / 1000;
-    const cpuSeconds = monitors.reduce((s, m) => s + m.stop().cpuSeconds, 0);
+    const cpuSeconds = monitors.reduce((s, m) => s + m.stop().cpuSeconds, 0) - cpu0;
+    const rebalanced = logs.some((l, i) => /partitions lost/.test(l.slice(settledAt[i])));
+    if (rebalanced) process.stderr.write("note: a rebalance happened during the measured window\n");
     await Promise.all(children.map((c) => new Promise((r) => (c.once("exit", r), c.kill("SIGTERM")))));
     return { workers, events: n, seconds, eventsPerSec: n / seconds, cpuSeconds, cpuUsPerEvent: (cpuSeconds * 1e6) / n, load: os.loadavg()[0] };
   } finally {
