@@ -1,13 +1,14 @@
 /**
- * Sink scale-out on the real stack: aggregate events/s and CPU per event of 1 and 2 streaming
+ * Sink scale-out on the real stack: aggregate events/s and CPU per event of 1, 2 and 3 streaming
  * workers in one consumer group, Kafka -> Parquet on HDFS. Each run: a fresh 6-partition topic,
- * warehouse and group; W worker processes start on the empty topic and the clock waits until the
- * group has settled (every partition assigned, no rebalance since); then N events are produced as
- * fast as the producer goes, and the clock runs from the first send until the group's committed
- * offsets reach N (offsets are committed right after each batch's files). CPU is the workers' own
- * over that window (from /proc). Runs alternate (1, 2, 1, 2, ...) so the machine's noise hits both.
+ * warehouse and group; W worker processes start on the empty topic and wait until the group has
+ * settled (every partition assigned, no rebalance since); then they are frozen (SIGSTOP; their
+ * session timeout is longer than the pause), N events are produced, and they are resumed: the
+ * clock runs from the resume until the group's committed offsets reach N (offsets are committed
+ * right after each batch's files), so neither start-up nor the producer's speed is in it. CPU is
+ * the workers' own over that window (from /proc). Runs alternate (1, 2, 3, 1, 2, 3, ...).
  *
- *   npm run bench -- sink-workers [events=300000] [rounds=2]      (Kafka and HDFS up: npm run stack -- up kafka hdfs)
+ *   npm run bench -- sink-workers [events=300000] [rounds=2] [workers=1,2,3]    (Kafka and HDFS up: npm run stack -- up kafka hdfs)
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -43,6 +44,8 @@ function envFor(id: string, dataDir: string): Record<string, string> {
     TOPIC_PARTITIONS: String(PARTITIONS),
     WAREHOUSE_DIR: `/bench-${id}`,
     SINK_GROUP: id,
+    // Longer than the pause while the events are produced: the frozen workers keep their partitions.
+    SINK_SESSION_TIMEOUT_MS: "300000",
     SINK_METRICS_PORT: "0",
     LOG_LEVEL: "info",
   };
@@ -91,7 +94,7 @@ async function once(workers: number, n: number): Promise<Result> {
     const logs = Array.from({ length: workers }, () => "");
     const children = Array.from({ length: workers }, (_, i) => {
       const child = spawn(process.execPath, [SINK, "--mode", "stream", "--no-register"], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "ignore", "pipe"] });
-      child.stderr!.on("data", (d) => (logs[i] += d));
+      child.stderr.on("data", (d: Buffer) => (logs[i] += d.toString()));
       return child;
     });
     // Settled: every partition owned and the logs quiet for 3 s (no further rebalance).
@@ -99,14 +102,19 @@ async function once(workers: number, n: number): Promise<Result> {
     let seen = "";
     while (owned(logs) !== PARTITIONS || Date.now() - quietSince < 3000) {
       const now = logs.join("");
-      if (now !== seen) (seen = now), (quietSince = Date.now());
+      if (now !== seen) {
+        seen = now;
+        quietSince = Date.now();
+      }
       await new Promise((r) => setTimeout(r, 200));
     }
+    for (const c of children) c.kill("SIGSTOP");
+    await produce(transport, id, n);
     const settledAt = logs.map((l) => l.length);
     const monitors = children.map((c) => new TreeMonitor(c.pid!, 250));
     const cpu0 = monitors.reduce((s, m) => s + m.usage().cpuSeconds, 0);
     const t0 = Date.now();
-    await produce(transport, id, n);
+    for (const c of children) c.kill("SIGCONT");
     while ((await committed(transport, id, id)) < n) await new Promise((r) => setTimeout(r, 250));
     const seconds = (Date.now() - t0) / 1000;
     const cpuSeconds = monitors.reduce((s, m) => s + m.stop().cpuSeconds, 0) - cpu0;
@@ -123,9 +131,13 @@ async function once(workers: number, n: number): Promise<Result> {
 export async function run(args: string[]): Promise<void> {
   const n = Number(args[0] ?? 300_000);
   const rounds = Number(args[1] ?? 2);
+  const counts = (args[2] ?? "1,2,3").split(",").map(Number);
+  if (!(n > 0) || !(rounds > 0) || counts.some((w) => !(w >= 1 && w <= PARTITIONS))) {
+    throw new Error(`usage: sink-workers [events > 0] [rounds > 0] [workers: comma-separated, 1..${PARTITIONS}]`);
+  }
   const results: Result[] = [];
   for (let r = 0; r < rounds; r++) {
-    for (const w of [1, 2]) {
+    for (const w of counts) {
       const result = await once(w, n);
       process.stderr.write(`${w} worker(s): ${Math.round(result.eventsPerSec)} events/s, ${result.cpuUsPerEvent.toFixed(1)} CPU-us/event (load ${result.load.toFixed(1)})\n`);
       results.push(result);
@@ -133,7 +145,7 @@ export async function run(args: string[]): Promise<void> {
   }
   const rows = results.map((r) => [String(r.workers), r.events.toLocaleString("en-US"), r.seconds.toFixed(1), Math.round(r.eventsPerSec).toLocaleString("en-US"), r.cpuSeconds.toFixed(1), r.cpuUsPerEvent.toFixed(1), r.load.toFixed(1)]);
   process.stdout.write("\n" + markdownTable(["workers", "events", "seconds", "events/s", "worker CPU s", "CPU us/event", "load avg"], rows) + "\n");
-  for (const w of [1, 2]) {
+  for (const w of counts) {
     const mine = results.filter((r) => r.workers === w);
     process.stdout.write(`median ${w} worker(s): ${Math.round(median(mine.map((r) => r.eventsPerSec)))} events/s, ${median(mine.map((r) => r.cpuUsPerEvent)).toFixed(1)} CPU-us/event\n`);
   }

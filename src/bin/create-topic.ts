@@ -16,7 +16,7 @@ Creates the events topic if it does not exist, on the configured transport
 
 Options:
   --topic NAME          topic (default EVENTS_TOPIC, "events")
-  --partitions N        partitions (default TOPIC_PARTITIONS, 1)
+  --partitions N        partitions (default TOPIC_PARTITIONS: 1, 6 on Kafka)
   --replication N       replication factor, Kafka only (default TOPIC_REPLICATION, 1)
   -h, --help            show this help`;
 
