@@ -23,7 +23,7 @@ import { createTransport } from "../../src/transport";
 import { catalog } from "../load/helpers";
 import { duck } from "../sink/helpers";
 import { killSinkProcesses, SinkProcess, until } from "../sink/sink-process";
-import { ensureStack, KAFKA_BROKERS } from "./stack";
+import { ensureStack, stackEnv } from "./stack";
 
 after(killSinkProcesses);
 
@@ -39,10 +39,11 @@ interface Run {
 function setUp(name: string): Run {
   const id = `${name}-${randomUUID().slice(0, 8)}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `${id}-`));
+  // The stack's client settings (TLS and SASL on a secured stack), for the workers' processes too.
   const env = {
+    ...stackEnv(),
     PIPELINE_STACK: "real",
     DATA_DIR: dataDir,
-    KAFKA_BROKERS: KAFKA_BROKERS.join(","),
     EVENTS_TOPIC: id,
     TOPIC_PARTITIONS: String(PARTITIONS),
     WAREHOUSE_DIR: `/${id}`,
