@@ -29,7 +29,7 @@ const USAGE = [
   "  --mode batch    land everything up to the end of the log as of start, then exit 0",
   "  --compact       merge each partition's small files into one (same exactly-once discipline)",
   "  --no-register   do not register the tables with the query engine",
-  "  --workers N     stream mode: N worker processes in SINK_GROUP sharing the topic's partitions (Kafka);",
+  "  --workers N     stream mode on Kafka: N worker processes in SINK_GROUP sharing the topic's partitions;",
   "                  worker i serves its metrics on SINK_METRICS_PORT + i - 1",
   "  --metrics-port P  this worker's metrics port (overrides SINK_METRICS_PORT; 0 disables)",
   "",
@@ -85,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
   const config: Config = args.metricsPort === undefined ? loaded : { ...loaded, sink: { ...loaded.sink, metricsPort: args.metricsPort } };
   const root = createLogger({ level: config.logLevel });
   if (args.workers > 1) {
+    // The embedded log has one sink at a time (its lease): N local workers would all but one be refused.
+    if (config.transport.kind !== "kafka") throw new UsageError("--workers N needs Kafka (TRANSPORT=kafka, or PIPELINE_STACK=real): on the embedded log one sink holds every partition");
     const workerArgs = ["--mode", "stream", ...(args.register ? [] : ["--no-register"])];
     return runWorkers({ count: args.workers, args: workerArgs, metricsPort: config.sink.metricsPort, logger: root.child("workers") });
   }

@@ -44,6 +44,16 @@ describe("the shared command-line frame", () => {
     assert.ok(lines.some((l) => /^ {2}DATA_DIR /.test(l)));
   });
 
+  it("sink: --workers is refused with batch mode and on the embedded log, with a message saying why (exit 2)", () => {
+    const env = { PATH: process.env.PATH, TRANSPORT: "embedded" };
+    const batch = spawnSync(process.execPath, [path.join(BIN, "sink.js"), "--mode", "batch", "--workers", "2"], { encoding: "utf8", timeout: 30_000, env });
+    assert.equal(batch.status, 2, batch.stdout + batch.stderr);
+    assert.match(batch.stderr, /--workers runs streaming workers/);
+    const embedded = spawnSync(process.execPath, [path.join(BIN, "sink.js"), "--mode", "stream", "--workers", "2"], { encoding: "utf8", timeout: 30_000, env });
+    assert.equal(embedded.status, 2, embedded.stdout + embedded.stderr);
+    assert.match(embedded.stderr, /--workers N needs Kafka/);
+  });
+
   for (const bin of ["api", "sink", "load", "create-topic", "main"]) {
     it(`${bin}: --help prints the usage and exits 0; an unknown flag exits 2`, () => {
       const help = spawnSync(process.execPath, [path.join(BIN, `${bin}.js`), "--help"], { encoding: "utf8", timeout: 30_000 });

@@ -9,11 +9,11 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { PROJECT_ROOT } from "../../src/notebook";
+import { freePort } from "../helpers/ports";
 import { executeNotebook, jupyterSkipReason } from "../report/report-run";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -33,16 +33,6 @@ let lab: ChildProcess | undefined;
 let labLog = "";
 let browser: Browser | undefined;
 let page: Page;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 async function waitForLab(url: string, deadline: number): Promise<void> {
   while (Date.now() < deadline) {

@@ -9,6 +9,7 @@ import { DuckDbEngine } from "../../src/query";
 import { runSink, type SinkSummary } from "../../src/sink";
 import { createStorage } from "../../src/storage";
 import { EmbeddedLog } from "../../src/transport";
+import { sample } from "../helpers/metrics";
 import { waitUntil } from "../helpers/wait";
 import { assertExactlyOnce } from "./expect";
 import { fillLog, readTable, tempDataDir, testConfig } from "./helpers";
@@ -21,12 +22,6 @@ const get = (port: number, p: string) =>
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
     }).on("error", reject);
   });
-
-/** The value of one sample (`name` plus its labels) in a Prometheus text body, or undefined. */
-function sample(body: string, name: string): number | undefined {
-  const line = body.split("\n").find((l) => l.startsWith(`${name} `));
-  return line === undefined ? undefined : Number(line.slice(name.length + 1));
-}
 
 /** A streaming sink on the embedded log with an in-process DuckDB engine; `stop()` aborts it and returns its summary. */
 async function startStream(config: Config) {
@@ -95,6 +90,11 @@ describe("sink in streaming mode", () => {
         const rows = Number((await readTable(config, table, "count(*) AS n"))[0].n);
         assert.equal(sample(body, `sink_rows_total{table="${table}"}`), rows, `sink_rows_total for ${table}`);
       }
+      // The worker's share of the topic: the embedded log's lease gives it the one partition.
+      assert.equal(sample(body, "sink_assigned_partitions"), 1);
+      assert.equal(sample(body, 'sink_partition_assigned{partition="0"}'), 1);
+      assert.equal(sample(body, "sink_rebalances_total"), 1, "assigned once, at start");
+      assert.equal(sample(body, "sink_commits_fenced_total"), 0);
       const lastCommit = sample(body, "sink_last_commit_timestamp_seconds") ?? 0;
       assert.ok(lastCommit >= startedAt && lastCommit <= Date.now() / 1000, `last commit at ${lastCommit}, test ran from ${startedAt}`);
       stopped = true;

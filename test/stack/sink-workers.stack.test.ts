@@ -3,7 +3,8 @@
  * topic, under steady load from the player simulator through the game API, while workers are
  * killed (kill -9), frozen past the session timeout (SIGSTOP, then SIGCONT) and added. After the
  * load ends and the workers drain, an independent reader (DuckDB over the Parquet files fetched
- * from HDFS) finds each event the API answered 200, 404 or 409 exactly once in every table.
+ * from HDFS) finds each event the API answered 200, 404 or 409 exactly once in every table, and the
+ * live workers' metrics show the partitions shared out once each, drained, fenced commits counted.
  * Two kill schedules.
  */
 import assert from "node:assert/strict";
@@ -21,6 +22,8 @@ import { listCommitted } from "../../src/sink/committed-files";
 import { createStorage } from "../../src/storage";
 import { createTransport } from "../../src/transport";
 import { catalog } from "../load/helpers";
+import { sample, samples } from "../helpers/metrics";
+import { freePort } from "../helpers/ports";
 import { duck } from "../sink/helpers";
 import { killSinkProcesses, SinkProcess, until } from "../sink/sink-process";
 import { ensureStack, stackEnv } from "./stack";
@@ -34,6 +37,8 @@ interface Run {
   env: Record<string, string>;
   config: Config;
   workers: SinkProcess[];
+  /** Each worker's metrics port. */
+  ports: Map<SinkProcess, number>;
 }
 
 function setUp(name: string): Run {
@@ -50,19 +55,42 @@ function setUp(name: string): Run {
     SINK_GROUP: id,
     SINK_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS),
     SINK_ROLL_INTERVAL_MS: "1000",
-    SINK_METRICS_PORT: "0",
     LOG_LEVEL: "info",
     PORT: "0",
     API_HOST: "127.0.0.1",
   };
-  return { env, config: loadConfig(env), workers: [] };
+  return { env, config: loadConfig(env), workers: [], ports: new Map() };
 }
 
-const startWorker = (run: Run) => {
-  const worker = new SinkProcess(["--mode", "stream", "--no-register"], run.env);
+async function startWorker(run: Run): Promise<SinkProcess> {
+  const port = await freePort();
+  const worker = new SinkProcess(["--mode", "stream", "--no-register", "--metrics-port", String(port)], run.env);
   run.workers.push(worker);
+  run.ports.set(worker, port);
   return worker;
-};
+}
+
+/** What the live workers' metrics say about their shares of the topic, once their lag is 0. */
+async function checkShares(run: Run, live: SinkProcess[]): Promise<void> {
+  let bodies: string[] = [];
+  await until(async () => {
+    bodies = await Promise.all(live.map(async (w) => (await fetch(`http://127.0.0.1:${run.ports.get(w)}/metrics`)).text()));
+    return bodies.every((b) => [...samples(b, "sink_lag_records").values()].every((lag) => lag === 0));
+  }, 30_000, () => `lag not 0:\n${bodies.join("\n")}`);
+  const owners = new Map<string, number>();
+  for (const [i, body] of bodies.entries()) {
+    const mine = [...samples(body, "sink_partition_assigned").keys()];
+    assert.equal(sample(body, "sink_assigned_partitions"), mine.length);
+    for (const p of mine) {
+      assert.equal(owners.get(p), undefined, `${p} owned by two live workers`);
+      owners.set(p, i);
+    }
+    assert.ok((sample(body, "sink_rebalances_total") ?? 0) >= 1, "a worker's partitions changed at least once");
+    const refusals = live[i].stderr.match(/batch not committed/g)?.length ?? 0;
+    assert.equal(sample(body, "sink_commits_fenced_total"), refusals, "fenced commits counted as logged");
+  }
+  assert.deepEqual([...owners.keys()].sort(), Array.from({ length: PARTITIONS }, (_, p) => `{partition="${p}"}`), "every partition owned by one live worker");
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -90,7 +118,7 @@ async function scenario(run: Run, schedule: (run: Run) => Promise<void>): Promis
   await ensureStack(["kafka", "hdfs"]);
   const transport = await createTransport(run.config.transport, silentLogger);
   await transport.ensureTopic(run.config.transport.topic, { partitions: PARTITIONS });
-  for (let i = 0; i < 3; i++) startWorker(run);
+  for (let i = 0; i < 3; i++) await startWorker(run);
   await Promise.all(run.workers.map((w) => w.waitFor(/partitions assigned/, 60_000)));
 
   // 1. Steady load from the simulator through the game API, while the schedule hits the workers.
@@ -119,6 +147,7 @@ async function scenario(run: Run, schedule: (run: Run) => Promise<void>): Promis
     return (tables.get("events")?.length ?? 0) + (tables.get("dead_letters")?.length ?? 0) >= total;
   }, 120_000, () => `drain: ${tables.get("events")?.length} of ${total} events landed`);
   const live = run.workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+  await checkShares(run, live);
   for (const w of live) w.child.kill("SIGTERM");
   for (const w of live) assert.equal((await w.exited).code, 0, w.stderr);
   await transport.close();
@@ -145,7 +174,7 @@ describe("sink workers in a consumer group on the real stack", () => {
       await sleep(SESSION_TIMEOUT_MS + 4000);
       workers[1].child.kill("SIGCONT");
       await sleep(2000);
-      await startWorker(run).waitFor(/partitions assigned/, 60_000);
+      await (await startWorker(run)).waitFor(/partitions assigned/, 60_000);
     });
   });
 
@@ -156,7 +185,7 @@ describe("sink workers in a consumer group on the real stack", () => {
       workers[2].child.kill("SIGSTOP");
       await sleep(SESSION_TIMEOUT_MS / 2);
       workers[1].child.kill("SIGKILL");
-      await startWorker(run).waitFor(/partitions assigned/, 60_000);
+      await (await startWorker(run)).waitFor(/partitions assigned/, 60_000);
       await sleep(SESSION_TIMEOUT_MS);
       workers[2].child.kill("SIGCONT");
     });
