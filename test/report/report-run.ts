@@ -82,7 +82,8 @@ export function reportTests(env: Record<string, string>, expect: { stack: RegExp
     assert.ok((md.match(/ \| yes \|\n/g) ?? []).length >= 16, "every ground-truth check is listed");
     assert.doesNotMatch(md, /\*\*NO\*\*/);
     assert.doesNotMatch(md, /\d\d:\d\d:\d\d\.\d{3} (DEBUG|INFO|WARN|ERROR)/, "log lines leaked into the write-up");
-    assert.doesNotMatch(md, /TensorFlow\.js|DeprecationWarning|ExperimentalWarning/);
+    // Any Node process warning (a library's TimeoutNegativeWarning, DeprecationWarning...) is noise too.
+    assert.doesNotMatch(md, /TensorFlow\.js|DeprecationWarning|ExperimentalWarning|\(node:\d+\) \w*Warning/);
   });
 
   test("a user's edits to a copy of 02-analysis.ipynb (a LIMIT, a bar colour, a new query cell) show in its output without a rebuild", { skip, timeout: 600_000 }, () => {
