@@ -5,6 +5,7 @@
 import { Admin, type ClusterTopicMetadata } from "@platformatic/kafka";
 import type { Offsets } from "../transport";
 import { clientOptions, type KafkaClientSettings } from "./client-options";
+import { FencedError } from "../../errors";
 import { hasKafkaError, isUnknownTopic, toTransportError } from "./errors";
 
 /** How long ensureTopic waits for every partition of a new topic to have a leader. */
@@ -82,6 +83,19 @@ export class KafkaAdmin {
     } catch (error) {
       if (isUnknownTopic(error)) return new Map();
       throw toTransportError(`fetch committed offsets of ${groupId}`, error);
+    }
+  }
+
+  /** Resolves while `groupId` has no live member; else rejects with a FencedError for `partitions`. */
+  async confirmNoMembers(groupId: string, partitions: readonly number[]): Promise<void> {
+    let members: number;
+    try {
+      members = (await this.admin().describeGroups({ groups: [groupId] })).get(groupId)?.members.size ?? 0;
+    } catch (error) {
+      throw toTransportError(`describe group ${groupId}`, error);
+    }
+    if (members > 0) {
+      throw new FencedError(`consumer group ${groupId} has ${members} live member(s) (a streaming sink?): a batch run of the same group stops rather than write their partitions too`, partitions);
     }
   }
 

@@ -12,12 +12,12 @@ import { randomUUID } from "node:crypto";
 import { Consumer, ListOffsetTimestamps } from "@platformatic/kafka";
 import type { Logger } from "../../logger";
 import type { ConsumeOptions, LogProducer, Offsets, ProducerOptions, ReadOptions, Subscription, Transport } from "../transport";
-import { boundedSubscription } from "../bounded-subscription";
 import { KafkaAdmin } from "./admin";
+import { readBounded, type ReadingConsumer } from "./bounded-read";
 import { clientOptions, type KafkaClientSettings } from "./client-options";
 import { toTransportError } from "./errors";
 import { KafkaLogProducer } from "./producer";
-import { readThroughConsume } from "./read-through-consume";
+import { boundedSubscription } from "../bounded-subscription";
 import { KafkaSubscription } from "./subscription";
 
 export interface KafkaTransportOptions extends KafkaClientSettings {
@@ -70,8 +70,13 @@ export class KafkaTransport implements Transport {
   }
 
   async consume(options: ConsumeOptions): Promise<Subscription> {
-    // Batch mode: manual assignment, no group (see bounded-subscription.ts).
-    if (options.until) return boundedSubscription(this, options, options.until, { confirmOwnership: async () => undefined });
+    // Batch mode: manual assignment, no group to join (bounded-subscription.ts). It owns the
+    // partitions while no member of the group does: a streaming sink of the same group, which
+    // recovers (and so fences) each partition it is given, makes this run's next commit fail.
+    if (options.until) {
+      const { groupId } = options;
+      return boundedSubscription(this, options, options.until, { confirmOwnership: (partitions) => this.admin.confirmNoMembers(groupId, partitions) });
+    }
     const consumer = new Consumer({
       ...clientOptions(this.options),
       groupId: options.groupId,
@@ -97,8 +102,18 @@ export class KafkaTransport implements Transport {
     return subscription;
   }
 
-  read(options: ReadOptions): Promise<void> {
-    return readThroughConsume(this, options);
+  async read(options: ReadOptions): Promise<void> {
+    // An empty increment: nothing below any bound, so no request at all.
+    if (![...options.from].some(([partition, from]) => from < (options.to.get(partition) ?? 0))) return;
+    // A client of its own per read: its fetch sessions are not shared with another read's partitions.
+    // The group id is one the client requires and this read never joins.
+    const starts = await this.startOffsets(options.topic);
+    const consumer = this.reader();
+    try {
+      await readBounded(consumer, options, starts, this.options.logger.child("read"));
+    } finally {
+      await consumer.close().catch(() => undefined);
+    }
   }
 
   async commitOffsets(groupId: string, topic: string, offsets: Offsets): Promise<void> {
@@ -115,6 +130,10 @@ export class KafkaTransport implements Transport {
 
   committedOffsets(groupId: string, topic: string): Promise<Offsets> {
     return this.admin.committedOffsets(groupId, topic);
+  }
+
+  private reader(): ReadingConsumer {
+    return new Consumer({ ...clientOptions(this.options), groupId: `${this.options.clientId}-read`, autocommit: false });
   }
 
   async close(): Promise<void> {
