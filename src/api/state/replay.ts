@@ -4,7 +4,6 @@
  * completed join and leave (idempotently, by event_id) and each keyed event still within the
  * idempotency window. Whatever a crash left in the log but not in the store is applied here.
  */
-import { randomUUID } from "node:crypto";
 import { parseEvent, type GameEvent } from "../../events";
 import type { Logger } from "../../logger";
 import type { LogRecord, Offsets, Transport } from "../../transport";
@@ -38,43 +37,24 @@ export async function replayLog(options: ReplayOptions): Promise<ReplayResult> {
   const ends = await transport.endOffsets(topic);
   if (ends.size === 0) return result;
   const from = await startingPoints(options, ends);
-  const pending = new Set([...ends].filter(([p, end]) => from.get(p)! < end).map(([p]) => p));
-  if (pending.size === 0) return result;
+  if (![...ends].some(([p, end]) => from.get(p)! < end)) return result;
   const log = options.quiet ? logger.debug.bind(logger) : logger.info.bind(logger);
   log("replaying the log into the state store", { from: Object.fromEntries(from), to: Object.fromEntries(ends) });
   const keysSince = options.now() - options.windowMs;
-  let finish!: () => void;
-  const finished = new Promise<void>((resolve) => (finish = resolve));
-  // Set by onError (a callback): `as` keeps the compiler from narrowing it to null for good.
-  let failure = null as Error | null;
-  const subscription = await transport.consume({
+  // A bounded read up to the ends taken above, in no consumer group: replicas starting together each read every partition.
+  await transport.read({
     topic,
-    // A group of its own: replicas starting together must each read every partition.
-    groupId: `game-api-replay-${randomUUID()}`,
     from,
+    to: ends,
     onBatch: async (records) => {
-      const partition = records[0]?.partition;
-      if (partition === undefined || !pending.has(partition)) return;
-      const end = ends.get(partition)!;
-      const upTo = records.filter((r) => r.offset < end);
-      if (upTo.length > 0) {
-        const { changes, keys } = extract(upTo, keysSince);
-        const done = await store.applyReplayed({ topic, partition, next: upTo[upTo.length - 1].offset + 1, changes, keys, keysSince });
-        result.records += upTo.length;
-        result.applied += done.applied;
-        result.skipped += done.skipped;
-      }
-      if (records[records.length - 1].offset + 1 >= end) pending.delete(partition);
-      if (pending.size === 0) finish();
-    },
-    onError: (error) => {
-      failure = error;
-      finish();
+      if (records.length === 0) return;
+      const { changes, keys } = extract(records, keysSince);
+      const done = await store.applyReplayed({ topic, partition: records[0].partition, next: records[records.length - 1].offset + 1, changes, keys, keysSince });
+      result.records += records.length;
+      result.applied += done.applied;
+      result.skipped += done.skipped;
     },
   });
-  await finished;
-  await subscription.stop();
-  if (failure) throw failure;
   log("state store caught up with the log", { ...result });
   return result;
 }
