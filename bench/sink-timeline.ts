@@ -27,6 +27,8 @@ interface TimedRun {
   kind: Kind;
   exit: number | string;
   wallSeconds: number;
+  /** CPU of the sink process (user + system): what the run costs, whatever the machine's load. */
+  cpuSeconds: number;
   timeline: string;
 }
 
@@ -69,8 +71,8 @@ export async function run(argv: string[]): Promise<void> {
         const startedAt = Date.now();
         const m = await measure(startOurSink(settings, name, dir, topic, base, env, roots[build]!));
         const timeline = formatTimeline(parseTimeline(fs.readFileSync(path.join(dir, `${name}.log`), "utf8"), startedAt), m.wallSeconds);
-        runs.push({ build, round, kind, exit: m.exit, wallSeconds: m.wallSeconds, timeline });
-        log(`round ${round} ${build} ${kind}: exit ${m.exit}, ${fmt(m.wallSeconds, 2)} s wall`);
+        runs.push({ build, round, kind, exit: m.exit, wallSeconds: m.wallSeconds, cpuSeconds: m.usage.cpuSeconds, timeline });
+        log(`round ${round} ${build} ${kind}: exit ${m.exit}, ${fmt(m.wallSeconds, 2)} s wall, ${fmt(m.usage.cpuSeconds, 2)} s CPU`);
       }
     }
   }
@@ -78,12 +80,12 @@ export async function run(argv: string[]): Promise<void> {
   const rows = builds.flatMap((build) =>
     (["increment", "empty"] as const).map((kind) => {
       const of = runs.filter((r) => r.build === build && r.kind === kind);
-      return [build, label(kind), String(of.length), of.map((r) => String(r.exit)).join(","), of.map((r) => fmt(r.wallSeconds, 2)).join(", "), fmt(median(of.map((r) => r.wallSeconds)), 2)];
+      return [build, label(kind), String(of.length), of.map((r) => String(r.exit)).join(","), of.map((r) => fmt(r.wallSeconds, 2)).join(", "), fmt(median(of.map((r) => r.wallSeconds)), 2), fmt(median(of.map((r) => r.cpuSeconds)), 2)];
     }),
   );
   const last = runs.filter((r) => r.round === rounds);
   const out = [
-    markdownTable(["build", "batch run", "runs", "exit", "wall s (each round)", "wall s (median)"], rows),
+    markdownTable(["build", "batch run", "runs", "exit", "wall s (each round)", "wall s (median)", "CPU s (median)"], rows),
     "",
     ...last.flatMap((r) => [`Timeline, ${r.build}, round ${r.round}, ${label(r.kind)}:`, "", r.timeline, ""]),
     `load average at the end: ${fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`,
