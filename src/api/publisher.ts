@@ -160,13 +160,9 @@ export class BatchingPublisher<T = unknown> {
     this.counters.largestBatch = Math.max(this.counters.largestBatch, batch.length);
     this.counters.mostInFlight = Math.max(this.counters.mostInFlight, this.flights.size);
     const started = this.options.clock.now();
-    let sent: Promise<void>;
-    try {
-      sent = this.options.producer.send(this.options.topic, batch.map((e) => e.message));
-    } catch (error) {
-      sent = Promise.reject(error);
-    }
-    sent.then(
+    // Async: the send still starts now, and a synchronous throw becomes a rejection like any other failure.
+    const send = async () => this.options.producer.send(this.options.topic, batch.map((e) => e.message));
+    send().then(
       () => this.landed(batch, started, null),
       (error: unknown) => this.landed(batch, started, error),
     );
