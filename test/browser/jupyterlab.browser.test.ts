@@ -51,7 +51,7 @@ before(async () => {
   if (skip) return;
   const env = { ...process.env, DATA_DIR: data, PORT: "0", SINK_METRICS_PORT: "0", LOG_LEVEL: "warn", REPORT_REQUESTS: "600", REPORT_PLAYERS: "60", REPORT_AB_PASSES: "1", PIPELINE_STACK: "embedded" };
   // 1. The run 02 reads: the pipeline notebook, executed headlessly.
-  executeNotebook(path.join(PROJECT_ROOT, "notebooks", "01-pipeline.ipynb"), fs.mkdtempSync(path.join(data, "01-")), env as Record<string, string>);
+  executeNotebook(path.join(PROJECT_ROOT, "notebooks", "01-pipeline.ipynb"), fs.mkdtempSync(path.join(data, "01-")), env);
   fs.copyFileSync(path.join(PROJECT_ROOT, "notebooks", "02-analysis.ipynb"), path.join(served, "02-analysis.ipynb"));
 
   // 2. JupyterLab, started as `npm run lab` starts it once built (the test tier has built), on a free port.
