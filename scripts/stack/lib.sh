@@ -107,8 +107,12 @@ stack_pid() {
   kill -0 "$pid" 2>/dev/null || return 1
   # A stale pid file (the machine rebooted, the pid was reused) names a process that is not ours:
   # every service's command line names its cache or state folder.
+  # An empty command line is a process in the middle of exec (stack_spawn's bash becoming the
+  # service): `up` once declared a starting Kafka dead at that instant on a loaded machine.
   if [ -r "/proc/$pid/cmdline" ]; then
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -e "$STACK_CACHE/$1/" -e "$STACK_HOME/$1/" || return 1
+    local cmdline
+    cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline")"
+    [ -z "$cmdline" ] || grep -qF -e "$STACK_CACHE/$1/" -e "$STACK_HOME/$1/" <<<"$cmdline" || return 1
   fi
   echo "$pid"
 }
