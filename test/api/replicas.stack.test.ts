@@ -9,26 +9,26 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { Client } from "pg";
 import { loadConfig } from "../../src/config";
 import { silentLogger } from "../../src/logger";
 import { runSink } from "../../src/sink";
 import { createStorage } from "../../src/storage";
 import { KafkaTransport } from "../../src/transport/kafka/kafka-transport";
 import { readTable } from "../sink/helpers";
-import { ensureStack, kafkaApiConfig, KAFKA_BROKERS } from "../stack/stack";
+import { ensureStack, kafkaApiConfig, KAFKA_BROKERS, stackEnv, stackKafka } from "../stack/stack";
 import { startChildApi } from "./child-api";
 import { request, type Reply } from "./helpers";
 import { fold } from "./membership";
-import { freshDatabase } from "./state/postgres-db";
+import { databaseClient, freshDatabase } from "./state/postgres-db";
 
 const PLAYERS = 12;
 const GUILDS = ["grubs", "stark", "tully"];
 const ROUNDS = ["join_guild", "leave_guild", "join_guild"] as const;
 
-/** A replica's environment: its own data folder, the shared topic and database. */
+/** A replica's environment: the stack's client settings, its own data folder, the shared topic and database. */
 function replicaEnv(topic: string, database: string, name: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
+    ...stackEnv(),
     DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), `replica-${name}-`)),
     TRANSPORT: "kafka",
     KAFKA_BROKERS: KAFKA_BROKERS.join(","),
@@ -42,8 +42,8 @@ function replicaEnv(topic: string, database: string, name: string, extra: Record
 
 /** Lands the topic's events in tables on local disk (batch mode); returns the sink's config. */
 async function sinkTopic(topic: string): Promise<ReturnType<typeof loadConfig>> {
-  const config = loadConfig({ DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "replicas-sink-")), LOG_LEVEL: "silent", SINK_METRICS_PORT: "0", TRANSPORT: "kafka", KAFKA_BROKERS: KAFKA_BROKERS.join(","), EVENTS_TOPIC: topic });
-  const transport = new KafkaTransport({ brokers: KAFKA_BROKERS, clientId: "replicas-sink", logger: silentLogger });
+  const config = loadConfig({ ...stackEnv(), DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "replicas-sink-")), LOG_LEVEL: "silent", SINK_METRICS_PORT: "0", TRANSPORT: "kafka", KAFKA_BROKERS: KAFKA_BROKERS.join(","), EVENTS_TOPIC: topic });
+  const transport = new KafkaTransport({ ...stackKafka("replicas-sink"), logger: silentLogger });
   try {
     await runSink({ config, transport, storage: createStorage(config.storage), engine: null, logger: silentLogger, mode: "batch" });
   } finally {
@@ -87,7 +87,7 @@ describe("two API replicas on one topic and one PostgreSQL", () => {
 
     // 3. The store: every player in every guild (the last round joined them all).
     const everyone = new Set(Array.from({ length: PLAYERS }, (_, p) => GUILDS.map((g) => `p${p}/${g}`)).flat());
-    const db = new Client({ connectionString: database });
+    const db = databaseClient(database);
     await db.connect();
     const stored = (await db.query<{ player_id: string; guild: string }>("SELECT player_id, guild FROM memberships")).rows.map((r) => `${r.player_id}/${r.guild}`);
     await db.end();
@@ -115,7 +115,7 @@ describe("two API replicas on one topic and one PostgreSQL", () => {
     const env = (name: string, extra: Record<string, string>) => replicaEnv(topicConfig.transport.topic, database, name, extra);
     const survivor = await startChildApi(env("a", { API_CATCHUP_INTERVAL_MS: "300" }));
     const doomed = await startChildApi(env("c", { API_CRASH_BEFORE_STORE: "1" }));
-    const db = new Client({ connectionString: database });
+    const db = databaseClient(database);
     await db.connect();
     try {
       // The doomed replica logs zed's join, then dies before writing it to the store.

@@ -8,13 +8,13 @@ import { startApi, type ApiServer } from "../../src/api";
 import { loadConfig, type Config } from "../../src/config";
 import { silentLogger } from "../../src/logger";
 import { runLoad, type LoadResult } from "../../src/load";
-import { ensureStack, KAFKA_BROKERS } from "../stack/stack";
+import { ensureStack, KAFKA_BROKERS, stackEnv } from "../stack/stack";
 import { catalog, readBack, REPO, tempDir } from "./helpers";
 
 const CREATE_TOPIC = path.join(REPO, "scripts", "create-topic.sh");
 
 function kafkaEnv(dataDir: string, topic: string): Record<string, string> {
-  return { DATA_DIR: dataDir, TRANSPORT: "kafka", KAFKA_BROKERS: KAFKA_BROKERS.join(","), EVENTS_TOPIC: topic, PORT: "0", API_HOST: "127.0.0.1", LOG_LEVEL: "silent" };
+  return { ...stackEnv(), DATA_DIR: dataDir, TRANSPORT: "kafka", KAFKA_BROKERS: KAFKA_BROKERS.join(","), EVENTS_TOPIC: topic, PORT: "0", API_HOST: "127.0.0.1", LOG_LEVEL: "silent" };
 }
 
 describe("load tools on real Kafka", () => {

@@ -1,6 +1,6 @@
 import { before, describe, it } from "node:test";
 import { ensureSqlStack } from "../query/trino-fixture";
-import { ensureStack } from "../stack/stack";
+import { ensureStack, stackEnv } from "../stack/stack";
 import { jupyterSkipReason, reportTests } from "./report-run";
 
 const skip = jupyterSkipReason();
@@ -14,7 +14,7 @@ if (skip) {
   // One topic, HDFS folder, Trino schema and consumer group for the report run and the edited notebook.
   const stamp = `report_test_${Date.now().toString(36)}`;
   reportTests(
-    { PIPELINE_STACK: "real", EVENTS_TOPIC: stamp, WAREHOUSE_DIR: `/${stamp}`, PRESTO_SCHEMA: stamp, SINK_GROUP: stamp },
+    { ...stackEnv(), PIPELINE_STACK: "real", EVENTS_TOPIC: stamp, WAREHOUSE_DIR: `/${stamp}`, PRESTO_SCHEMA: stamp, SINK_GROUP: stamp },
     { stack: /on the real stack \(Kafka, HDFS with WebHDFS, Hive Metastore, Trino\)/, requests: 600 },
     false,
   );

@@ -18,7 +18,7 @@ import { silentLogger } from "../../src/logger";
 import type { OutgoingMessage } from "../../src/transport";
 import { KafkaTransport } from "../../src/transport/kafka/kafka-transport";
 import { kcatLines } from "./kafka-topic";
-import { ensureStack, KAFKA_BROKERS, stackConfig } from "./stack";
+import { ensureStack, KAFKA_BROKERS, stackKafka } from "./stack";
 
 const PARTITIONS = 6;
 const BATCHES = 400;
@@ -81,8 +81,7 @@ describe("Kafka idempotent producer under concurrent sends and cut connections",
     t.diagnostic(`seed ${seed} (IDEMPOTENCE_SEED=${seed} replays it)`);
     const random = seeded(seed);
     const topic = `idempotence-${randomUUID().slice(0, 8)}`;
-    // The stack's client settings (TLS and SCRAM on a secured stack).
-    const transport = new KafkaTransport({ ...stackConfig().transport.kafka, clientId: "idempotence", logger: silentLogger });
+    const transport = new KafkaTransport({ ...stackKafka("idempotence"), logger: silentLogger });
     await transport.ensureTopic(topic, { partitions: PARTITIONS });
     const producer = await transport.producer({ concurrency: CONCURRENCY });
 

@@ -16,7 +16,7 @@ import { KafkaTransport } from "../../src/transport/kafka/kafka-transport";
 import { request } from "../api/helpers";
 import { sleep, waitUntil } from "../helpers/wait";
 import { countTopic, readTopic } from "./kafka-topic";
-import { ensureStack, kafkaApiConfig, KAFKA_BROKERS, killService, stack } from "./stack";
+import { ensureStack, kafkaApiConfig, killService, stack, stackKafka } from "./stack";
 
 interface Answer {
   status: number;
@@ -108,7 +108,7 @@ describe("Kafka broker killed under a consumer", () => {
   it("keeps a subscription delivering every record once, in order, across a kill -9 and restart of the broker", { timeout: 10 * 60_000 }, async () => {
     await ensureStack(["kafka"]);
     const topic = `kill-consume-${randomUUID().slice(0, 8)}`;
-    const transport = new KafkaTransport({ brokers: KAFKA_BROKERS, clientId: "kill-consume", logger: silentLogger });
+    const transport = new KafkaTransport({ ...stackKafka("kill-consume"), logger: silentLogger });
     const received: LogRecord[] = [];
     const errors: Error[] = [];
     await transport.ensureTopic(topic, { partitions: 2 });

@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 import type { Logger } from "../../src/logger";
 import { KafkaTransport } from "../../src/transport/kafka/kafka-transport";
 import type { LogRecord } from "../../src/transport";
-import { KAFKA_BROKERS, stack, stackEnv, stackIsSecure } from "./stack";
+import { KAFKA_BROKERS, stack, stackEnv, stackIsSecure, stackKafka } from "./stack";
 
 const run = promisify(execFile);
 
@@ -35,7 +35,7 @@ function secureClientProperties(): string {
 
 /** Every record of the topic up to its current end offsets, read with the KafkaTransport. */
 export async function readTopic(topic: string, logger: Logger, timeoutMs = 60_000): Promise<LogRecord[]> {
-  const transport = new KafkaTransport({ brokers: KAFKA_BROKERS, clientId: "test-reader", logger });
+  const transport = new KafkaTransport({ ...stackKafka("test-reader"), logger });
   try {
     const end = await transport.endOffsets(topic);
     const remaining = new Map([...end].filter(([, offset]) => offset > 0));

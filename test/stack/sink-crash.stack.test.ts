@@ -18,7 +18,7 @@ import { prng } from "../helpers/prng";
 import { assertHalfCommitted, crash, crashLog, describeStep, killChildren, runSinkChild, type CrashStep } from "../sink/crash-harness";
 import { assertExactlyOnce } from "../sink/expect";
 import { mirrorWarehouse, readTable, tempDataDir } from "../sink/helpers";
-import { ensureStack, HDFS_URI, KAFKA_BROKERS } from "./stack";
+import { ensureStack, HDFS_URI, KAFKA_BROKERS, stackEnv } from "./stack";
 
 const ROLL_ROWS = 120;
 /** A fault run that has not reached its point by then fails the test. */
@@ -33,6 +33,7 @@ describe("sink crash safety on Kafka and HDFS", () => {
     const dataDir = tempDataDir("stack-crash-");
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
+      ...stackEnv(),
       DATA_DIR: dataDir,
       TRANSPORT: "kafka",
       KAFKA_BROKERS: KAFKA_BROKERS.join(","),

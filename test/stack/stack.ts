@@ -8,7 +8,7 @@ import * as path from "node:path";
 import * as os from "node:os";
 import { promisify } from "node:util";
 import { randomUUID } from "node:crypto";
-import { loadConfig, type Config } from "../../src/config";
+import { loadConfig, type Config, type KafkaConnectionConfig } from "../../src/config";
 
 const run = promisify(execFile);
 
@@ -97,9 +97,15 @@ export async function killService(service: StackService): Promise<void> {
   throw new Error(`${service} (pid ${pid}) survived SIGKILL`);
 }
 
+/** How a Kafka client of the stack connects: brokers, and TLS and SASL on a secured stack. */
+export function stackKafka(clientId: string): KafkaConnectionConfig {
+  return { ...stackConfig({ TRANSPORT: "kafka" }).transport.kafka, clientId };
+}
+
 /** Configuration of an API on the stack's Kafka, on a fresh 2-partition topic `<prefix>-<random>` and a fresh data folder. */
 export function kafkaApiConfig(prefix: string): Config {
   return loadConfig({
+    ...stackEnv(),
     DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`)),
     PORT: "0",
     API_HOST: "127.0.0.1",

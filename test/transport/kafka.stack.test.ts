@@ -3,12 +3,12 @@ import { randomUUID } from "node:crypto";
 import { describe, it } from "node:test";
 import { silentLogger } from "../../src/logger";
 import { KafkaTransport } from "../../src/transport/kafka/kafka-transport";
-import { ensureStack, stackConfig } from "../stack/stack";
+import { ensureStack, stackKafka } from "../stack/stack";
 import { runTransportContract } from "./contract";
 
 const open = async () => {
   await ensureStack(["kafka"]);
-  return new KafkaTransport({ ...stackConfig().transport.kafka, clientId: "contract", logger: silentLogger });
+  return new KafkaTransport({ ...stackKafka("contract"), logger: silentLogger });
 };
 
 runTransportContract("Kafka", { open });

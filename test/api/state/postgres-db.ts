@@ -10,13 +10,18 @@ export function postgresLogin(): { password: Secret | null; ca: string | null } 
   return { password: store.postgresPassword, ca: store.postgresCa };
 }
 
+/** A client of the database at `url`, logged in as the stack says (not connected yet). */
+export function databaseClient(url: string): Client {
+  const { password, ca } = postgresLogin();
+  const withPassword = new URL(url);
+  if (password) withPassword.password = encodeURIComponent(password.reveal());
+  return new Client({ connectionString: withPassword.toString(), ...(ca ? { ssl: { ca } } : {}) });
+}
+
 /** Creates an empty database and returns its URL. */
 export async function freshDatabase(prefix = "test"): Promise<string> {
   const name = `${prefix}_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
-  const { password, ca } = postgresLogin();
-  const url = new URL(POSTGRES_URL);
-  if (password) url.password = encodeURIComponent(password.reveal());
-  const admin = new Client({ connectionString: url.toString(), ...(ca ? { ssl: { ca } } : {}) });
+  const admin = databaseClient(POSTGRES_URL);
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE ${name}`);
