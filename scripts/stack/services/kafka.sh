@@ -22,13 +22,17 @@ PROPS
 # The listeners of a secured stack: clients and the broker itself authenticate with SCRAM-SHA-512
 # over TLS; the controller listener takes only TLS clients holding a certificate of the stack's CA
 # (the broker, which is the same process). SCRAM users are created when the storage is formatted.
+# STACK_KAFKA_BENCH_PLAINTEXT_PORT (benchmarks only, never in CI): a second, PLAINTEXT listener on
+# that port of the same broker, so bench/api can compare plaintext and SASL_SSL clients against one
+# broker in one run (same JIT state, same disk). `up` says so loudly while it is open.
 kafka_secure_listeners() {
-  local sec="$STACK_SECURE_DIR"
+  local sec="$STACK_SECURE_DIR" bench="${STACK_KAFKA_BENCH_PLAINTEXT_PORT:-}"
+  [ -n "$bench" ] && stack_say "kafka: WARNING: benchmark PLAINTEXT listener open on $STACK_HOST:$bench (STACK_KAFKA_BENCH_PLAINTEXT_PORT)"
   cat <<PROPS
-listeners=SASL_SSL://$STACK_HOST:9092,CONTROLLER://$STACK_HOST:9093
-advertised.listeners=SASL_SSL://$STACK_HOST:9092
+listeners=SASL_SSL://$STACK_HOST:9092,CONTROLLER://$STACK_HOST:9093${bench:+,BENCH://$STACK_HOST:$bench}
+advertised.listeners=SASL_SSL://$STACK_HOST:9092${bench:+,BENCH://$STACK_HOST:$bench}
 inter.broker.listener.name=SASL_SSL
-listener.security.protocol.map=CONTROLLER:SSL,SASL_SSL:SASL_SSL
+listener.security.protocol.map=CONTROLLER:SSL,SASL_SSL:SASL_SSL${bench:+,BENCH:PLAINTEXT}
 sasl.enabled.mechanisms=SCRAM-SHA-512
 sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
 listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(stack_password kafka-admin)";
