@@ -52,29 +52,4 @@ export default defineConfig(
     files: ["src/sink/parquet/schema.ts"],
     rules: { "no-control-regex": "off" },
   },
-  {
-    // TEMPORARY, shrinking to nothing: files other branches are changing right now (issue 14 item 4
-    // fixes them after those branches land, so that no one has to merge lint fixes into their work).
-    files: [
-      "bench/api.ts",
-    ],
-    linterOptions: { noInlineConfig: false },
-    rules: {
-      "@typescript-eslint/await-thenable": "off",
-      "@typescript-eslint/no-base-to-string": "off",
-      "@typescript-eslint/no-misused-promises": "off",
-      "@typescript-eslint/no-unnecessary-type-assertion": "off",
-      "@typescript-eslint/no-unsafe-assignment": "off",
-      "@typescript-eslint/no-unsafe-call": "off",
-      "@typescript-eslint/no-unsafe-member-access": "off",
-      "@typescript-eslint/no-unsafe-return": "off",
-      "@typescript-eslint/no-unused-expressions": "off",
-      "@typescript-eslint/only-throw-error": "off",
-      "@typescript-eslint/prefer-promise-reject-errors": "off",
-      "@typescript-eslint/restrict-plus-operands": "off",
-      "@typescript-eslint/restrict-template-expressions": "off",
-      "@typescript-eslint/unbound-method": "off",
-      "preserve-caught-error": "off",
-    },
-  },
 );

@@ -227,10 +227,15 @@ async function serve(kind: string, dataDir: string, transport: string): Promise<
     stop = () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve(undefined)); });
   }
   process.send!({ url });
-  process.on("message", async (message) => {
+  process.on("message", (message) => {
     if (message === "cpu") return void process.send!({ cpu: process.cpuUsage() });
-    const stats = await stop();
-    process.send!({ stats }, () => process.exit(0));
+    stop().then(
+      (stats) => process.send!({ stats }, () => process.exit(0)),
+      (error: unknown) => {
+        process.stderr.write(`bench api: stopping the ${kind} server failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
   });
 }
 
