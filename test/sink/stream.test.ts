@@ -67,7 +67,9 @@ function committedFiles(warehouse: string): { count: number; bytes: number } {
 describe("sink in streaming mode", () => {
   it("rolls on the interval with no new events, makes them countable by SQL, and serves every metric family", async () => {
     // Rows and bytes limits far away: only the wall-clock interval can commit these events.
-    const config = testConfig(tempDataDir(), { SINK_ROLL_ROWS: "1000000", SINK_ROLL_INTERVAL_MS: "200" });
+    // Secrets in the configuration must never reach the metrics (issue 17): the body is grepped for them below.
+    const secrets = { KAFKA_SECURITY_PROTOCOL: "SASL_PLAINTEXT", KAFKA_SASL_MECHANISM: "SCRAM-SHA-512", KAFKA_SASL_USERNAME: "sink", KAFKA_SASL_PASSWORD: "kafka-pw-5e1c7d2a9b", API_KEYS: "game:apikey-9a8b7c6d5e4f3a2b" };
+    const config = testConfig(tempDataDir(), { SINK_ROLL_ROWS: "1000000", SINK_ROLL_INTERVAL_MS: "200", ...secrets });
     const startedAt = Date.now() / 1000;
     const first = await fillLog(config, 120, { badEvery: 50 });
     const sink = await startStream(config);
@@ -95,6 +97,9 @@ describe("sink in streaming mode", () => {
       assert.equal(sample(body, 'sink_partition_assigned{partition="0"}'), 1);
       assert.equal(sample(body, "sink_rebalances_total"), 1, "assigned once, at start");
       assert.equal(sample(body, "sink_commits_fenced_total"), 0);
+      for (const secret of ["kafka-pw-5e1c7d2a9b", "apikey-9a8b7c6d5e4f3a2b"]) {
+        assert.ok(!body.includes(secret), `a configured secret (${secret.slice(0, 6)}...) appears in the metrics`);
+      }
       const lastCommit = sample(body, "sink_last_commit_timestamp_seconds") ?? 0;
       assert.ok(lastCommit >= startedAt && lastCommit <= Date.now() / 1000, `last commit at ${lastCommit}, test ran from ${startedAt}`);
       stopped = true;
