@@ -49,19 +49,24 @@ function assertNoFetchWaits(asked: Fetch[], ends: Offsets): void {
   }
 }
 
+/** A run of its own on the stack: fresh topic, group and HDFS warehouse, local data folder. */
+function runConfig(extra: Record<string, string> = {}) {
+  const id = randomUUID().slice(0, 8);
+  return stackConfig({
+    DATA_DIR: tempDataDir("stack-batch-"),
+    STORAGE: "hdfs",
+    EVENTS_TOPIC: `batch-${id}`,
+    WAREHOUSE_DIR: `/tmp/sink-batch-${id}`,
+    SINK_GROUP: `batch-${id}`,
+    SINK_METRICS_PORT: "0",
+    ...extra,
+  });
+}
+
 describe("sink batch mode on Kafka", () => {
   it("reads up to the end offsets taken at its start with no group join and no fetch that waits, and reads nothing new for an empty increment", { timeout: 5 * 60_000 }, async () => {
     await ensureStack(["kafka", "hdfs"]);
-    const id = randomUUID().slice(0, 8);
-    const config = stackConfig({
-      DATA_DIR: tempDataDir("stack-batch-"),
-      STORAGE: "hdfs",
-      EVENTS_TOPIC: `batch-${id}`,
-      TOPIC_PARTITIONS: "2",
-      WAREHOUSE_DIR: `/tmp/sink-batch-${id}`,
-      SINK_GROUP: `batch-${id}`,
-      SINK_METRICS_PORT: "0",
-    });
+    const config = runConfig({ TOPIC_PARTITIONS: "2" });
     const lines: LogLine[] = [];
     const logger = createLogger({ level: "debug", write: (line) => lines.push(line) });
     const transport = await createTransport(config.transport, logger);
@@ -105,15 +110,7 @@ describe("sink batch mode on Kafka", () => {
   });
   it("refuses to write while a streaming member holds the group's partitions", { timeout: 5 * 60_000 }, async () => {
     await ensureStack(["kafka", "hdfs"]);
-    const id = randomUUID().slice(0, 8);
-    const config = stackConfig({
-      DATA_DIR: tempDataDir("stack-batch-"),
-      STORAGE: "hdfs",
-      EVENTS_TOPIC: `batch-${id}`,
-      WAREHOUSE_DIR: `/tmp/sink-batch-${id}`,
-      SINK_GROUP: `batch-${id}`,
-      SINK_METRICS_PORT: "0",
-    });
+    const config = runConfig();
     const logger = createLogger({ level: "warn", write: () => undefined });
     const transport = await createTransport(config.transport, logger);
     const storage = createStorage(config.storage);
