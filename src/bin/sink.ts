@@ -116,6 +116,15 @@ async function sink(config: Config, mode: SinkMode, transport: Awaited<ReturnTyp
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  // A worker of `--workers N` is tied to its parent by an IPC channel: when the parent dies (even by
+  // kill -9) the channel closes and the worker stops cleanly instead of running on, orphaned.
+  if (process.channel) {
+    process.channel.unref();
+    process.once("disconnect", () => {
+      logger.warn("the --workers parent is gone: stopping, committing what is staged");
+      controller.abort();
+    });
+  }
   const bar = mode === "batch" && process.stderr.isTTY ? new SingleBar({ format: "sink [{bar}] {percentage}% {value}/{total} records {eta_formatted}", stream: process.stderr }) : null;
   let lastLine = 0;
   const summary = await runSink({

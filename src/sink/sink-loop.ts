@@ -244,10 +244,11 @@ export class SinkLoop {
     try {
       const ctx: CommitContext = { ...this.options.commit, confirmOwnership: (partitions) => this.confirm(partitions, epochs) };
       const result = await commitBatch(ctx, sealed, ranges, undefined, previous);
-      // A batch the group refused for a partition that is still assigned here under the same epoch
-      // (the member rejoined and kept it): the stream has moved past the refused records, and later
-      // batches would commit after the gap. Stop instead: the partition's next owner recovers it
-      // from its files and re-reads the refused records (issue 15: stuck lag, seen 1 run in 7).
+      // A batch the group refused for a partition that is still assigned here under the same epoch:
+      // the stream has moved past the refused records, and later batches would commit after the gap.
+      // The member reports every partition lost when the group refuses it (group-member.ts), so this
+      // should not happen; if it does, stop: the partition's next owner recovers it from its files
+      // and re-reads the refused records.
       const kept = result.fenced.filter((p) => this.owned.get(p) === epochs.get(p));
       if (kept.length > 0) {
         throw new FencedError(`partitions ${kept.join(", ")}: a batch was refused by the group while they stayed assigned here; stopping so that their next owner re-reads it from the files`, kept);

@@ -19,6 +19,15 @@
  * UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION). A commit it accepts proves the group had not given the
  * member's partitions to anyone else at that moment (that needs a later generation, which this
  * member's own rejoin starts after it forgot them).
+ *
+ * A new member id means the group dropped this member (its session expired during a pause or a
+ * network cut) and it joined again as someone new. Partitions it held may have been another
+ * worker's meanwhile, even those the group gives back to it (the cooperative assignor is sticky),
+ * so all of them are lost at that moment and everything it holds in the new session is recovered
+ * anew from the files. The client rejoins by itself: after a heartbeat is refused, and inside
+ * `commit()`, which on UNKNOWN_MEMBER_ID rejoins and retries the commit under the new member id,
+ * so a refusal seldom reaches `confirm()`; the member-id check is what catches it, in the join
+ * event, before the retried commit can answer.
  */
 import { FencedError, TransportError } from "../../errors";
 import type { Logger } from "../../logger";
@@ -39,6 +48,8 @@ export class GroupMember {
   private readonly recovering = new Set<number>();
   /** Per partition, the offset confirm() commits: the caller's last checkpoint (group offsets are for lag monitoring). */
   private readonly checkpoints = new Map<number, number>();
+  /** The member id this member's partitions were assigned under (null before the first join and after a leave). */
+  private session: string | null = null;
 
   constructor(
     private readonly consumer: ClientConsumer,
@@ -56,17 +67,30 @@ export class GroupMember {
   /** Applies the client's current assignment: forgets what is gone (synchronously), queues what is new. Returns true when something is queued. */
   sync(reason: string): boolean {
     const now = this.assigned();
-    const gone = [...this.owned, ...this.pending, ...this.recovering].filter((p) => !now.has(p));
-    const handed = gone.filter((p) => this.owned.has(p));
-    for (const p of gone) {
-      this.owned.delete(p);
-      this.pending.delete(p);
-      this.recovering.delete(p);
-      this.checkpoints.delete(p);
+    const member = this.consumer.memberId ?? null;
+    // Dropped by the group and joined again: nothing held before is known to have stayed ours.
+    const rejoined = this.session !== null && member !== this.session;
+    this.session = member;
+    if (rejoined) {
+      this.forgetAll(`this member's session ended and it rejoined as a new member (${reason}): the group may have given them to others meanwhile`);
+    } else {
+      this.forget((p) => !now.has(p), `partitions reassigned by the group (${reason})`);
     }
-    if (handed.length > 0) this.ownership.lost(handed.sort((a, b) => a - b), new FencedError(`partitions reassigned by the group (${reason})`, handed));
     for (const p of now) if (!this.owned.has(p) && !this.recovering.has(p)) this.pending.add(p);
     return this.pending.size > 0;
+  }
+
+  /** Forgets the partitions `gone` selects; those already handed to the owner are reported lost. */
+  private forget(gone: (p: number) => boolean, why: string): void {
+    const handed = [...this.owned].filter(gone).sort((a, b) => a - b);
+    for (const set of [this.owned, this.pending, this.recovering]) for (const p of [...set]) if (gone(p)) set.delete(p);
+    for (const p of [...this.checkpoints.keys()]) if (gone(p)) this.checkpoints.delete(p);
+    if (handed.length > 0) this.ownership.lost(handed, new FencedError(why, handed));
+  }
+
+  /** The group no longer counts this member: everything it held is lost (its next join queues what it is given then). */
+  private forgetAll(why: string): void {
+    this.forget(() => true, why);
   }
 
   /** Handed over on stop: nothing is owned any more (the group's leave event then reports nothing lost). */
@@ -114,6 +138,9 @@ export class GroupMember {
     } catch (error) {
       if (hasKafkaError(error, ...NOT_A_MEMBER)) {
         this.logger.warn("the group no longer counts this member: its batch is not committed", { topic: this.topic, partitions: [...partitions] });
+        // The client's own retries gave up; its next join (a new session) queues what it is given then.
+        this.forgetAll("the group no longer counts this member");
+        this.session = null;
         throw new FencedError(`the group moved on without this member (${toTransportError("commit", error).message})`, partitions, undefined, { cause: error });
       }
       // A rebalance in progress, or connection trouble: the commit tries again (and asks again).
