@@ -48,6 +48,16 @@ export class KafkaSubscription implements Subscription {
     private readonly onStopped: () => void,
   ) {
     for (const [partition, offset] of options.from) this.positions.set(partition, offset);
+    // The client reports on the consumer itself what it cannot retry any more (a rejoin after a
+    // refused heartbeat that failed for good): unheard, that 'error' event would end the process.
+    consumer.on("error", (error: Error) => {
+      if (this.stopping || this.failed) {
+        // Closing cuts the connections under a rejoin still in flight: nothing is owned any more.
+        this.logger.debug("consumer error while stopping", { error: error.message });
+        return;
+      }
+      this.fail(toTransportError(`keep the membership of group ${this.options.groupId}`, error));
+    });
     this.member = options.ownership ? new GroupMember(consumer, options.topic, options.ownership, logger) : null;
     if (this.member) {
       // Emitted synchronously as the client applies a round's assignment, before its next JoinGroup.
