@@ -88,9 +88,14 @@ export class GroupMember {
     if (handed.length > 0) this.ownership.lost(handed, new FencedError(why, handed));
   }
 
-  /** The group no longer counts this member: everything it held is lost (its next join queues what it is given then). */
   private forgetAll(why: string): void {
     this.forget(() => true, why);
+  }
+
+  /** The group no longer counts this member: everything it held is lost (its next join queues what it is given then). */
+  leave(why: string): void {
+    this.forgetAll(why);
+    this.session = null;
   }
 
   /** Handed over on stop: nothing is owned any more (the group's leave event then reports nothing lost). */
@@ -139,8 +144,7 @@ export class GroupMember {
       if (hasKafkaError(error, ...NOT_A_MEMBER)) {
         this.logger.warn("the group no longer counts this member: its batch is not committed", { topic: this.topic, partitions: [...partitions] });
         // The client's own retries gave up; its next join (a new session) queues what it is given then.
-        this.forgetAll("the group no longer counts this member");
-        this.session = null;
+        this.leave("the group no longer counts this member");
         throw new FencedError(`the group moved on without this member (${toTransportError("commit", error).message})`, partitions, undefined, { cause: error });
       }
       // A rebalance in progress, or connection trouble: the commit tries again (and asks again).

@@ -38,6 +38,8 @@ export class KafkaSubscription implements Subscription {
   private pumping: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
   private failed = false;
+  /** Set when the client lost the group membership for good: the stream is closed and opened again (a join). */
+  private rejoin: Error | null = null;
   /** With ConsumeOptions.ownership: the partitions this member owns. */
   private readonly member: GroupMember | null;
 
@@ -50,13 +52,23 @@ export class KafkaSubscription implements Subscription {
     for (const [partition, offset] of options.from) this.positions.set(partition, offset);
     // The client reports on the consumer itself what it cannot retry any more (a rejoin after a
     // refused heartbeat that failed for good): unheard, that 'error' event would end the process.
+    // The member is out of the group then: it forgets its partitions and joins again (a new stream
+    // joins), or, if the cause cannot be retried (refused credentials...), ends the subscription.
     consumer.on("error", (error: Error) => {
       if (this.stopping || this.failed) {
         // Closing cuts the connections under a rejoin still in flight: nothing is owned any more.
         this.logger.debug("consumer error while stopping", { error: error.message });
         return;
       }
-      this.fail(toTransportError(`keep the membership of group ${this.options.groupId}`, error));
+      const mapped = toTransportError(`keep the membership of group ${this.options.groupId}`, error);
+      if (!mapped.retriable) {
+        this.fail(mapped);
+        return;
+      }
+      this.logger.warn("the consumer lost its group membership: joining again", { topic: this.options.topic, error: mapped.message });
+      this.member?.leave(`the consumer lost its group membership (${mapped.message})`);
+      this.rejoin = mapped;
+      this.reader?.interrupt();
     });
     this.member = options.ownership ? new GroupMember(consumer, options.topic, options.ownership, logger) : null;
     if (this.member) {
@@ -140,6 +152,14 @@ export class KafkaSubscription implements Subscription {
   private async pump(): Promise<void> {
     const maxBatch = this.options.maxBatch ?? 10_000;
     while (!this.stopping && !this.failed) {
+      if (this.rejoin) {
+        const cause = this.rejoin;
+        this.rejoin = null;
+        // Closing the topic's last stream lets the next one join the group anew.
+        await this.reader?.close().catch(() => undefined);
+        await this.reopen(cause);
+        continue;
+      }
       if (this.member) {
         const added = this.member.takePending();
         if (added.length > 0) {
