@@ -6,8 +6,8 @@
  * cut during its SASL exchange reports twice: "close" at once (a retry then opens a replacement
  * under the same address) and "error" a moment later, when the SASL step that was waiting fails.
  * That late "error" drops the replacement's entry, and close() only closes the connections the pool
- * still lists: the replacement stays open and keeps the process alive (seen on the secured stack,
- * never on the plaintext one, where a cut connection reports both in the same tick).
+ * still lists: the replacement stays open and keeps the process alive. Only SASL connections report
+ * late (a cut plaintext connection reports "close" alone), so it shows on the secured stack.
  *
  * The client announces every connection it creates on the `plt:kafka:instances` diagnostics channel,
  * owned by the client's instance id. Connections are recorded from the moment the client is created
@@ -25,7 +25,7 @@ export interface KafkaClient {
   readonly connections: ConnectionPool;
 }
 
-/** Per tracked client (by instance id), its connections that have not reported "close" yet. */
+/** Per tracked client (by instance id), its connections whose socket may still be open. */
 const tracked = new Map<number, Set<Connection>>();
 let subscribed = false;
 
@@ -34,6 +34,9 @@ function onInstance(message: unknown): void {
   if (type !== "connection" || instance.ownerId === undefined) return;
   const connections = tracked.get(instance.ownerId);
   if (!connections) return;
+  // A connection whose socket closed before it finished connecting never reports "close": drop such
+  // ones here, so a long-lived consumer that reconnects often does not pile them up.
+  for (const known of connections) if (socketOf(known)?.destroyed) connections.delete(known);
   connections.add(instance);
   instance.once("close", () => connections.delete(instance));
 }
@@ -71,9 +74,13 @@ export async function closeClient(client: KafkaClient, close: () => Promise<void
   await Promise.all(leftovers.map(destroy));
 }
 
+/** The connection's socket; undefined until the connection starts connecting. */
+function socketOf(connection: Connection): Connection["socket"] | undefined {
+  return connection.socket;
+}
+
 function isOpen(connection: Connection): boolean {
-  // A connection that never started has no socket yet.
-  const socket = connection.socket as Connection["socket"] | undefined;
+  const socket = socketOf(connection);
   return socket !== undefined && !socket.destroyed;
 }
 
