@@ -46,12 +46,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 if (tier === "stack") prepareStack();
-// Stack tier: --test-force-exit ends a file's process once its tests are done. Known defect, seen once
-// in CI: after the idempotence test's connection cuts, KafkaTransport.close() can leave broker sockets
-// open (the client's close resolves, connections stay), so the file's process never exited and the
-// tier waited out its 20 min backstop. The tests' verdicts are unaffected; the leak is to be fixed.
-const forceExit = tier === "stack" ? ["--test-force-exit"] : [];
-const result = spawnSync(process.execPath, ["--test", "--test-concurrency=1", `--test-timeout=${TIMEOUT_MS[tier]}`, ...forceExit, ...files], { stdio: "inherit" });
+const result = spawnSync(process.execPath, ["--test", "--test-concurrency=1", `--test-timeout=${TIMEOUT_MS[tier]}`, ...files], { stdio: "inherit" });
 if (tier === "stack") console.error("run-tests: the stack is still running; `npm run stack -- down` stops it");
 process.exit(result.status ?? 1);
 

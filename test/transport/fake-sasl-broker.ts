@@ -3,6 +3,11 @@
  * SaslHandshake v1 and SaslAuthenticate v0, where it refuses every credential the way a broker
  * does (SASL_AUTHENTICATION_FAILED with a message). Plain TCP or TLS. It counts the connections
  * it accepted, so a test can check that a client gives up instead of retrying forever.
+ *
+ * With `cutDuringScram` it plays a connection cut in the middle of a SCRAM exchange instead: the
+ * first connection gets the server's first SCRAM message (with that many PBKDF2 iterations, so the
+ * client is still computing its proof when it learns of the cut) and is then closed; SaslAuthenticate
+ * on later connections is never answered, so they stay open, authenticating.
  */
 import * as net from "node:net";
 import * as tls from "node:tls";
@@ -12,6 +17,10 @@ const API_VERSIONS = 18;
 const SASL_HANDSHAKE = 17;
 const SASL_AUTHENTICATE = 36;
 const SASL_AUTHENTICATION_FAILED = 58;
+
+export interface FakeSaslBrokerOptions {
+  cutDuringScram?: { iterations: number };
+}
 
 export interface FakeSaslBroker {
   address: string;
@@ -57,11 +66,23 @@ function answer(apiKey: number, correlationId: number, payload: Buffer, broker: 
   return null;
 }
 
+/** SaslAuthenticate v0 accepted, carrying the server's first SCRAM message for the client's first one. */
+function scramServerFirst(correlationId: number, payload: Buffer, iterations: number): Buffer {
+  const clientFirst = payload.subarray(4, 4 + payload.readInt32BE(0)).toString("utf8");
+  const clientNonce = /,r=([^,]+)/.exec(clientFirst)?.[1] ?? "";
+  const serverFirst = Buffer.from(`r=${clientNonce}fake-server-nonce,s=${Buffer.from("fake-salt").toString("base64")},i=${iterations}`);
+  const body = Buffer.alloc(2 + 2 + 4);
+  body.writeInt16BE(-1, 2); // no error message
+  body.writeInt32BE(serverFirst.length, 4);
+  return response(correlationId, Buffer.concat([body, serverFirst]));
+}
+
 /** Starts the fake on 127.0.0.1; with `tlsOptions` it speaks TLS. */
-export async function startFakeSaslBroker(tlsOptions?: tls.TlsOptions): Promise<FakeSaslBroker> {
+export async function startFakeSaslBroker(tlsOptions?: tls.TlsOptions, options: FakeSaslBrokerOptions = {}): Promise<FakeSaslBroker> {
   const sockets = new Set<net.Socket>();
   const onSocket = (socket: net.Socket) => {
     broker.connections++;
+    const first = broker.connections === 1;
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => undefined);
@@ -80,6 +101,10 @@ export async function startFakeSaslBroker(tlsOptions?: tls.TlsOptions): Promise<
         const apiKey = request.readInt16BE(0);
         const correlationId = request.readInt32BE(4);
         const clientIdLength = request.readInt16BE(8);
+        if (options.cutDuringScram && apiKey === SASL_AUTHENTICATE) {
+          if (first) socket.end(scramServerFirst(correlationId, request.subarray(10 + Math.max(0, clientIdLength)), options.cutDuringScram.iterations));
+          continue;
+        }
         const reply = answer(apiKey, correlationId, request.subarray(10 + Math.max(0, clientIdLength)), broker);
         if (reply) socket.write(reply);
         else socket.destroy();

@@ -4,7 +4,9 @@
  */
 import { Admin, type ClusterTopicMetadata } from "@platformatic/kafka";
 import type { Offsets } from "../transport";
+import type { Logger } from "../../logger";
 import { clientOptions, type KafkaClientSettings } from "./client-options";
+import { closeClient, trackConnections } from "./close-client";
 import { FencedError } from "../../errors";
 import { hasKafkaError, isUnknownTopic, toTransportError } from "./errors";
 
@@ -14,7 +16,10 @@ const LEADER_WAIT_MS = 15_000;
 export class KafkaAdmin {
   private client: Admin | null = null;
 
-  constructor(private readonly settings: KafkaClientSettings) {}
+  constructor(
+    private readonly settings: KafkaClientSettings,
+    private readonly logger: Logger,
+  ) {}
 
   /** Creates the topic unless it exists, then waits until each partition has a leader. */
   async ensureTopic(topic: string, partitions: number, replicas: number): Promise<void> {
@@ -102,11 +107,11 @@ export class KafkaAdmin {
   async close(): Promise<void> {
     const client = this.client;
     this.client = null;
-    await client?.close().catch(() => undefined);
+    if (client) await closeClient(client, () => client.close(), this.logger, "admin client");
   }
 
   private admin(): Admin {
-    this.client ??= new Admin(clientOptions(this.settings));
+    this.client ??= trackConnections(new Admin(clientOptions(this.settings)));
     return this.client;
   }
 }

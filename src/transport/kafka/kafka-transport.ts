@@ -15,6 +15,7 @@ import type { ConsumeOptions, LogProducer, Offsets, ProducerOptions, ReadOptions
 import { KafkaAdmin } from "./admin";
 import { readBounded, type ReadingConsumer } from "./bounded-read";
 import { clientOptions, type KafkaClientSettings } from "./client-options";
+import { closeClient, trackConnections } from "./close-client";
 import { toTransportError } from "./errors";
 import { KafkaLogProducer } from "./producer";
 import { boundedSubscription } from "../bounded-subscription";
@@ -32,7 +33,7 @@ export class KafkaTransport implements Transport {
   private readonly subscriptions = new Map<string, { groupId: string; topic: string; subscription: KafkaSubscription }>();
 
   constructor(private readonly options: KafkaTransportOptions) {
-    this.admin = new KafkaAdmin(options);
+    this.admin = new KafkaAdmin(options, options.logger.child("admin"));
   }
 
   ensureTopic(topic: string, options: { partitions: number; replicationFactor?: number }): Promise<void> {
@@ -77,7 +78,7 @@ export class KafkaTransport implements Transport {
       const { groupId } = options;
       return boundedSubscription(this, options, options.until, { confirmOwnership: (partitions) => this.admin.confirmNoMembers(groupId, partitions) });
     }
-    const consumer = new Consumer({
+    const consumer = trackConnections(new Consumer({
       ...clientOptions(this.options),
       groupId: options.groupId,
       autocommit: false,
@@ -89,7 +90,7 @@ export class KafkaTransport implements Transport {
       rebalanceTimeout: options.sessionTimeoutMs ?? 30_000,
       // Cooperative rebalancing: a member keeps reading the partitions it keeps while others move.
       ...(options.ownership ? { protocols: [{ name: "cooperative-sticky", version: 3 }] } : {}),
-    });
+    }));
     const key = `${options.groupId}\u0000${randomUUID()}`;
     const subscription = new KafkaSubscription(consumer, options, this.options.logger.child("consumer"), () => this.subscriptions.delete(key));
     this.subscriptions.set(key, { groupId: options.groupId, topic: options.topic, subscription });
@@ -109,10 +110,11 @@ export class KafkaTransport implements Transport {
     // The group id is one the client requires and this read never joins.
     const starts = await this.startOffsets(options.topic);
     const consumer = this.reader();
+    const logger = this.options.logger.child("read");
     try {
-      await readBounded(consumer, options, starts, this.options.logger.child("read"));
+      await readBounded(consumer, options, starts, logger);
     } finally {
-      await consumer.close().catch(() => undefined);
+      await closeClient(consumer, () => consumer.close(), logger, "reading consumer");
     }
   }
 
@@ -133,7 +135,7 @@ export class KafkaTransport implements Transport {
   }
 
   private reader(): ReadingConsumer {
-    return new Consumer({ ...clientOptions(this.options), groupId: `${this.options.clientId}-read`, autocommit: false });
+    return trackConnections(new Consumer({ ...clientOptions(this.options), groupId: `${this.options.clientId}-read`, autocommit: false }));
   }
 
   async close(): Promise<void> {

@@ -25,6 +25,7 @@ import type { Logger } from "../../logger";
 import { keyHash } from "../partitioner";
 import type { LogProducer, OutgoingMessage } from "../transport";
 import { clientOptions, type KafkaClientSettings } from "./client-options";
+import { closeClient, trackConnections } from "./close-client";
 import { toTransportError } from "./errors";
 
 export interface KafkaProducerOptions {
@@ -78,13 +79,14 @@ export class KafkaLogProducer implements LogProducer {
     });
   }
 
+  /** Closes every slot and every broker connection the slots opened (./close-client.ts); a failure is logged. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.slots.map((producer) => producer.close(true).catch(() => undefined)));
+    await Promise.all(this.slots.map((producer, i) => closeClient(producer, () => producer.close(true), this.options.logger, `producer slot ${i}`)));
   }
 
   private createClient(): ClientProducer {
-    return new Producer({
+    return trackConnections(new Producer({
       ...clientOptions(this.options.settings),
       idempotent: true,
       acks: ProduceAcks.ALL,
@@ -93,6 +95,6 @@ export class KafkaLogProducer implements LogProducer {
       autocreateTopics: false,
       // The client takes the returned number modulo the partition count, as Kafka's partitioner does.
       partitioner: (_message, key) => (key ? keyHash(key) : this.roundRobin++),
-    });
+    }));
   }
 }

@@ -16,9 +16,11 @@
  * commits what is staged) while still a member, then leaves the group.
  */
 import { MessagesStreamFallbackModes, MessagesStreamModes, type Consumer } from "@platformatic/kafka";
+import { describeError } from "../../errors";
 import type { Logger } from "../../logger";
 import { yieldToEventLoop } from "../event-loop";
 import type { ConsumeOptions, Offsets, Subscription } from "../transport";
+import { closeClient } from "./close-client";
 import { hasKafkaError, toTransportError } from "./errors";
 import { GroupMember } from "./group-member";
 import { StreamBatches } from "./stream-batches";
@@ -118,10 +120,8 @@ export class KafkaSubscription implements Subscription {
           });
         }
         this.member?.release();
-        await this.reader?.close().catch(() => undefined);
-        await this.consumer.close(true).catch((error: unknown) => {
-          this.logger.warn("consumer close failed", { error: String(error) });
-        });
+        await this.closeReader(this.reader);
+        await closeClient(this.consumer, () => this.consumer.close(true), this.logger, "consumer");
         // Offsets committed from here on go through the admin client: the member has left.
         this.onStopped();
       })();
@@ -215,11 +215,18 @@ export class KafkaSubscription implements Subscription {
     try {
       this.reader = await this.open();
     } catch (error) {
-      await old?.close().catch(() => undefined);
+      await this.closeReader(old);
       await this.reopen(error instanceof Error ? error : new Error(String(error)));
       return;
     }
-    await old?.close().catch(() => undefined);
+    await this.closeReader(old);
+  }
+
+  /** Closes a message stream; its connections are the consumer's, so closeClient still sweeps them if this fails. */
+  private async closeReader(reader: StreamBatches | null | undefined): Promise<void> {
+    await reader?.close().catch((error: unknown) => {
+      this.logger.warn("closing the message stream failed", { error: describeError(toTransportError(`close the stream of ${this.options.topic}`, error)) });
+    });
   }
 
   /** The stream failed: reopen it at the tracked positions if the failure is retriable, else give up. */
