@@ -9,12 +9,12 @@
  * The embedded default never loads this file (factory.ts imports it on demand).
  */
 import { randomUUID } from "node:crypto";
-import { Consumer, ListOffsetTimestamps } from "@platformatic/kafka";
+import { Consumer, ListOffsetTimestamps } from "./client";
 import type { Logger } from "../../logger";
 import type { ConsumeOptions, LogProducer, Offsets, ProducerOptions, ReadOptions, Subscription, Transport } from "../transport";
 import { KafkaAdmin } from "./admin";
 import { readBounded, type ReadingConsumer } from "./bounded-read";
-import { clientOptions, type KafkaClientSettings } from "./client-options";
+import { clientOptions, DEFAULT_FETCH_MAX_BYTES, type KafkaClientSettings } from "./client-options";
 import { toTransportError } from "./errors";
 import { KafkaLogProducer } from "./producer";
 import { boundedSubscription } from "../bounded-subscription";
@@ -110,7 +110,7 @@ export class KafkaTransport implements Transport {
     const starts = await this.startOffsets(options.topic);
     const consumer = this.reader();
     try {
-      await readBounded(consumer, options, starts, this.options.logger.child("read"));
+      await readBounded(consumer, options, starts, this.options.fetchMaxBytes ?? DEFAULT_FETCH_MAX_BYTES, this.options.logger.child("read"));
     } finally {
       await consumer.close().catch(() => undefined);
     }

@@ -15,7 +15,8 @@
  * takes away are forgotten at once (`lost`). On stop it hands its partitions over (`revoked`, which
  * commits what is staged) while still a member, then leaves the group.
  */
-import { MessagesStreamFallbackModes, MessagesStreamModes, type Consumer } from "@platformatic/kafka";
+import type { Consumer } from "@platformatic/kafka";
+import { MessagesStreamFallbackModes, MessagesStreamModes } from "./client";
 import type { Logger } from "../../logger";
 import { yieldToEventLoop } from "../event-loop";
 import type { ConsumeOptions, Offsets, Subscription } from "../transport";
