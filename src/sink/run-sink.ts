@@ -159,7 +159,14 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
     // up to the end offsets seen now, in a bounded subscription (`until`: no consumer group to join
     // on Kafka, no fetch that waits, nothing fetched at all for an empty increment); streaming mode
     // runs until stopped.
-    const [targets, starts] = mode === "batch" ? await Promise.all([transport.endOffsets(topic), transport.startOffsets(topic)]) : [null, new Map<number, number>()];
+    const [targets, starts, reported] =
+      mode === "batch"
+        ? await Promise.all([transport.endOffsets(topic), transport.startOffsets(topic), transport.committedOffsets(config.sink.groupId, topic).catch(() => new Map<number, number>())])
+        : [null, new Map<number, number>(), null];
+    // The group's offsets (lag monitoring) say whether this increment is likely empty: if the log
+    // goes past them, the writer is opened now, while recovery runs, instead of after it. Only a
+    // hint: recovery still decides what is read, and a wrong hint costs a wait or DuckDB's loading.
+    if (targets && reported && [...targets].some(([p, end]) => (reported.get(p) ?? starts.get(p) ?? 0) < end)) openWriter().catch(() => undefined);
     let total = 0;
     let done = 0;
     let repairedOnStart = 0;
