@@ -106,11 +106,10 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
       timeline.debug("writer open");
       return (writer = w);
     }));
-  if (mode === "stream") openWriter().catch(() => undefined); // awaited when partitions are assigned
   const closeWriter = async () => {
     await writerOpening?.then((w) => w.close(), () => undefined);
   };
-  const [tmpDir] = await Promise.all([tmpDirReady, topicReady]).catch(async (error: unknown) => {
+  const [tmpDir] = await Promise.all([tmpDirReady, topicReady, mode === "stream" ? openWriter() : null]).catch(async (error: unknown) => {
     await tmpDirReady.catch(() => undefined);
     await topicReady.catch(() => undefined);
     await closeWriter();
