@@ -47,6 +47,19 @@ export default defineConfig(
     },
   },
   {
+    // The Kafka client's values come through src/transport/kafka/client.ts, which loads it with its
+    // option validators deferred (~0.3 CPU-s of every Kafka process's start); types may come from
+    // the package. Tests and benchmarks load it as they like.
+    files: ["src/**/*.ts"],
+    ignores: ["src/transport/kafka/client.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        { paths: [{ name: "@platformatic/kafka", message: "import its values from src/transport/kafka/client.ts (deferred validators)", allowTypeImports: true }] },
+      ],
+    },
+  },
+  {
     // The staging format separates fields with the ASCII unit and record separators (0x1F, 0x1E):
     // its escaping regexes match those control characters on purpose.
     files: ["src/sink/parquet/schema.ts"],

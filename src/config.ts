@@ -27,6 +27,12 @@ export type SaslMechanism = "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";
 export interface KafkaConnectionConfig {
   brokers: string[];
   clientId: string;
+  /**
+   * Bytes one fetch of a bounded read (batch mode, recovery, the API's replay) asks for, all
+   * partitions together; the broker goes past it only to return a single larger record batch.
+   * A read holds at most two fetches' records: the one being handed over and the next.
+   */
+  fetchMaxBytes: number;
   /** TLS to the brokers (KAFKA_SECURITY_PROTOCOL SSL or SASL_SSL), PEM texts; null: plaintext. */
   tls: { ca: string | null; cert: string | null; key: Secret | null } | null;
   /** SASL authentication (SASL_PLAINTEXT or SASL_SSL); null: none. */
@@ -210,6 +216,7 @@ export const SETTINGS: readonly Setting[] = [
   { variable: "TOPIC_REPLICATION", default: "1", meaning: "Replication factor when the topic is created (Kafka)." },
   { variable: "KAFKA_BROKERS", default: "127.0.0.1:9092", meaning: "Comma-separated bootstrap brokers." },
   { variable: "KAFKA_CLIENT_ID", default: "game-events", meaning: "Kafka client id." },
+  { variable: "KAFKA_FETCH_MAX_BYTES", default: "524288", meaning: "Bytes one fetch of a bounded read (the sink's batch mode and recovery, the API's replay) asks the brokers for, all partitions together; a read holds at most two fetches' records (the one being processed and the next), so this bounds its memory." },
   { variable: "KAFKA_SECURITY_PROTOCOL", default: "PLAINTEXT", meaning: "As Kafka names it: `PLAINTEXT`, `SSL` (TLS), `SASL_PLAINTEXT` or `SASL_SSL` (SASL over TLS). Applies to every Kafka client (API, sink, tools)." },
   { variable: "KAFKA_SSL_CA_FILE", default: "", meaning: "PEM file of the CA(s) that signed the brokers' certificates (SSL, SASL_SSL); unset: the CAs Node trusts." },
   { variable: "KAFKA_SSL_CERT_FILE", default: "", meaning: "PEM client certificate, for brokers that ask for one (mutual TLS); needs KAFKA_SSL_KEY_FILE." },
@@ -464,6 +471,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       kafka: {
         brokers: str(env, "KAFKA_BROKERS").split(",").map((b) => b.trim()).filter(Boolean),
         clientId: str(env, "KAFKA_CLIENT_ID"),
+        fetchMaxBytes: int(env, "KAFKA_FETCH_MAX_BYTES", { min: 1024 }),
         ...kafkaSecurity(env),
       },
     },

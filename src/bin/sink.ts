@@ -2,13 +2,14 @@
  * `npm run sink -- --mode stream|batch`: the streaming sink (log -> Parquet tables, exactly once).
  * Logs go to stderr; batch mode draws a progress bar on stderr and prints a JSON summary on stdout.
  */
-import { SingleBar } from "cli-progress";
+// First: bounds the young generation before anything else allocates (sink-memory.ts says why).
+import "./sink-memory";
 import { parseArgs } from "node:util";
 import { loadConfig, type Config } from "../config";
 import { createLogger, type Logger } from "../logger";
-import { createQueryEngine } from "../query";
+// The factory, not the query index: it loads DuckDB or the Trino client only for the engine asked for.
+import { createQueryEngine } from "../query/factory";
 import { runSink, type SinkMode } from "../sink";
-import { compact } from "../sink/compaction";
 import { createStorage } from "../storage";
 import { createTransport } from "../transport";
 import { environmentHelp, runCli, UsageError } from "./cli";
@@ -96,6 +97,7 @@ async function main(argv: string[]): Promise<number> {
   const engine = args.register ? await createQueryEngine(config.query, storage) : null;
   try {
     if (args.compact) {
+      const { compact } = await import("../sink/compaction.js");
       const result = await compact({ config, transport, storage, logger: logger.child("compact"), table: args.table, dt: args.dt });
       process.stdout.write(JSON.stringify(result) + "\n");
       return 0;
@@ -125,7 +127,7 @@ async function sink(config: Config, mode: SinkMode, transport: Awaited<ReturnTyp
       controller.abort();
     });
   }
-  const bar = mode === "batch" && process.stderr.isTTY ? new SingleBar({ format: "sink [{bar}] {percentage}% {value}/{total} records {eta_formatted}", stream: process.stderr }) : null;
+  const bar = mode === "batch" && process.stderr.isTTY ? new (await import("cli-progress")).SingleBar({ format: "sink [{bar}] {percentage}% {value}/{total} records {eta_formatted}", stream: process.stderr }) : null;
   let lastLine = 0;
   const summary = await runSink({
     config, transport, storage, engine, logger: logger.child("sink"), mode, signal: controller.signal,

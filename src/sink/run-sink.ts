@@ -86,8 +86,10 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
   const timeline = logger.child("timeline");
 
   // 1. At once: the topic; a clean local build folder of this worker's own (others may share
-  //    DATA_DIR) and the Parquet writer; and, in the background, the tables' registration with the
-  //    query engine, which nothing below waits for (registration.ts says why).
+  //    DATA_DIR); in streaming mode the Parquet writer (batch mode opens it once recovery has found
+  //    records to read: an empty increment never loads DuckDB, ~0.15 CPU-s); and, in the
+  //    background, the tables' registration with the query engine, which nothing below waits for
+  //    (registration.ts says why).
   const known = new Set<string>();
   const registration = options.engine
     ? new Registration({ engine: options.engine, storage, tables, logger: logger.child("registration"), known, dayAhead: mode === "stream", now: options.now, onFailed: fail })
@@ -97,18 +99,27 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
     .then(() => timeline.debug("topic ready"));
   const writerOptions = { compression: config.sink.compression, memoryLimit: config.sink.writerMemory };
   const tmpDirReady = workerTmpDir(config.sink.tmpDir);
-  const writerReady = tmpDirReady.then((tmpDir) => DuckdbParquetWriter.open(tables, { ...writerOptions, tmpDir }));
-  const [writer, tmpDir] = await Promise.all([writerReady, tmpDirReady, topicReady]).catch(async (error: unknown) => {
-    await writerReady.then((w) => w.close(), () => undefined);
+  let writer: DuckdbParquetWriter | null = null;
+  let writerOpening: Promise<DuckdbParquetWriter> | null = null;
+  const openWriter = () =>
+    (writerOpening ??= tmpDirReady.then((dir) => DuckdbParquetWriter.open(tables, { ...writerOptions, tmpDir: dir })).then((w) => {
+      timeline.debug("writer open");
+      return (writer = w);
+    }));
+  const closeWriter = async () => {
+    await writerOpening?.then((w) => w.close(), () => undefined);
+  };
+  const [tmpDir] = await Promise.all([tmpDirReady, topicReady, mode === "stream" ? openWriter() : null]).catch(async (error: unknown) => {
+    await tmpDirReady.catch(() => undefined);
     await topicReady.catch(() => undefined);
+    await closeWriter();
     await registration?.settled();
     throw error;
   });
   // Late-bound: the check is the subscription's, which exists once the first partitions are assigned.
   let owner: OwnershipCheck | null = null;
-  const commit: CommitContext = {
+  const commit: Omit<CommitContext, "writer"> = {
     storage,
-    writer,
     tmpDir,
     faults,
     logger: logger.child("commit"),
@@ -124,6 +135,7 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
     const groupOffsets = new GroupOffsets(transport, config.sink.groupId, topic, logger.child("offsets"));
     const loop = new SinkLoop({
       commit,
+      writer: () => writer,
       topic,
       groupOffsets,
       // Batch mode rolls on rows and bytes only: the interval exists for freshness, and would cut small files.
@@ -146,7 +158,14 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
     // up to the end offsets seen now, in a bounded subscription (`until`: no consumer group to join
     // on Kafka, no fetch that waits, nothing fetched at all for an empty increment); streaming mode
     // runs until stopped.
-    const [targets, starts] = mode === "batch" ? await Promise.all([transport.endOffsets(topic), transport.startOffsets(topic)]) : [null, new Map<number, number>()];
+    const [targets, starts, reported] =
+      mode === "batch"
+        ? await Promise.all([transport.endOffsets(topic), transport.startOffsets(topic), transport.committedOffsets(config.sink.groupId, topic).catch(() => new Map<number, number>())])
+        : [null, new Map<number, number>(), null];
+    // The group's offsets (lag monitoring) say whether this increment is likely empty: if the log
+    // goes past them, the writer is opened now, while recovery runs, instead of after it. Only a
+    // hint: recovery still decides what is read, and a wrong hint costs a wait or DuckDB's loading.
+    if (targets && reported && [...targets].some(([p, end]) => (reported.get(p) ?? starts.get(p) ?? 0) < end)) openWriter().catch(() => undefined);
     let total = 0;
     let done = 0;
     let repairedOnStart = 0;
@@ -164,9 +183,11 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
         const repaired = new Set(recovered.repaired);
         for (const f of recovered.files) if (!repaired.has(f)) known.add(partitionKey(f.table, f.dt));
         if (repaired.size > 0) registration?.committed(recovered.repaired);
+        const toRead = targets ? remaining(targets, recovered.next, partitions, starts) : Infinity;
+        if (toRead > 0) await openWriter();
         loop.assign(partitions, recovered.next, check);
         onOwnershipChange("assigned", partitions, recovered.next);
-        if (targets) total += remaining(targets, recovered.next, partitions, starts);
+        if (targets) total += toRead;
         return recovered.next;
       },
       revoked: async (partitions) => {
@@ -253,7 +274,7 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
     await running?.idle();
     await registration?.settled();
     await metricsServer?.close();
-    await writer.close();
+    await closeWriter();
   }
 }
 

@@ -13,6 +13,7 @@ import { FencedError } from "../errors";
 import type { Logger } from "../logger";
 import type { LogRecord, OwnershipCheck } from "../transport";
 import { commitBatch, type CommitContext, type CommitResult } from "./commit";
+import type { DuckdbParquetWriter } from "./parquet/duckdb-writer";
 import { BatchKeys } from "./dedup";
 import type { Faults } from "./faults";
 import type { GroupOffsets } from "./group-offsets";
@@ -22,7 +23,13 @@ import { addToBuffer, EMPTY_BUFFER, rollReason, type BufferState, type RollPolic
 import { DEAD_LETTER_ONLY, routeRecord, type RouteOptions } from "./route";
 
 export interface LoopOptions {
-  commit: CommitContext;
+  commit: Omit<CommitContext, "writer">;
+  /**
+   * The Parquet writer, once opened: the runner opens it when the loop is first given partitions
+   * with records to read (a batch run over an empty increment never loads DuckDB). Until then
+   * nothing is staged.
+   */
+  writer: () => DuckdbParquetWriter | null;
   topic: string;
   /** Where each commit's position is reported (lag monitoring only). */
   groupOffsets: GroupOffsets;
@@ -138,7 +145,8 @@ export class SinkLoop {
   /** Routes and stages records of one partition (in offset order); rolls when the policy says so, mid-batch too. */
   async add(records: readonly LogRecord[]): Promise<void> {
     if (this.failed) throw this.failed;
-    const { writer } = this.options.commit;
+    const writer = this.options.writer();
+    if (!writer) throw new Error("records arrived before the Parquet writer was opened");
     const { maxRows, maxBytes } = this.options.policy;
     const { metrics } = this.options;
     const ingestedAt = Date.now();
@@ -201,9 +209,10 @@ export class SinkLoop {
     const run = this.chain.then(async () => {
       await this.older; // two commits in flight at most (the writer has two stages to seal)
       if (this.failed) throw this.failed;
-      if (this.options.commit.writer.staged === 0) return;
+      const writer = this.options.writer();
+      if (!writer || writer.staged === 0) return;
       // Seal and snapshot the ranges in one synchronous step: they describe exactly the sealed rows.
-      const sealed = this.options.commit.writer.seal();
+      const sealed = writer.seal();
       const ranges = this.ranges;
       const epochs = this.rangeEpochs;
       const records = this.buffer.records;
@@ -221,7 +230,7 @@ export class SinkLoop {
       previous.catch(() => undefined);
       this.older = this.inflight;
       // Failures are kept in this.failed (and reported through onFailed), never left unhandled.
-      this.inflight = this.commit(sealed, ranges, epochs, previous).catch(() => undefined);
+      this.inflight = this.commit(writer, sealed, ranges, epochs, previous).catch(() => undefined);
     });
     this.chain = run.catch(() => undefined);
     return run;
@@ -239,10 +248,10 @@ export class SinkLoop {
     if (stale.length > 0) throw new FencedError(`partitions ${stale.join(", ")} were handed over since this batch was read`, stale);
   }
 
-  private async commit(sealed: ReturnType<CommitContext["writer"]["seal"]>, ranges: Map<number, OffsetRange>, epochs: Map<number, number>, previous: Promise<void>): Promise<void> {
+  private async commit(writer: DuckdbParquetWriter, sealed: ReturnType<DuckdbParquetWriter["seal"]>, ranges: Map<number, OffsetRange>, epochs: Map<number, number>, previous: Promise<void>): Promise<void> {
     const { metrics, faults, logger } = this.options;
     try {
-      const ctx: CommitContext = { ...this.options.commit, confirmOwnership: (partitions) => this.confirm(partitions, epochs) };
+      const ctx: CommitContext = { ...this.options.commit, writer, confirmOwnership: (partitions) => this.confirm(partitions, epochs) };
       const result = await commitBatch(ctx, sealed, ranges, undefined, previous);
       // A batch the group refused for a partition that is still assigned here under the same epoch:
       // the stream has moved past the refused records, and later batches would commit after the gap.

@@ -10,6 +10,8 @@ export interface TopicTools {
   /** Messages in the topic (sum of high watermarks minus low watermarks). */
   count(topic: string): Promise<number>;
   partitions(topic: string): Promise<number>;
+  /** Deletes a consumer group (and its committed offsets) if it exists. */
+  deleteGroup(group: string): Promise<void>;
   /** Appends `n` messages made by `make(i)`, spread round-robin over the partitions. */
   fill(topic: string, n: number, make: (i: number) => string, onProgress?: (done: number) => void): Promise<void>;
   close(): Promise<void>;
@@ -46,6 +48,9 @@ export async function topicTools(brokers: string[]): Promise<TopicTools> {
       return high.reduce((sum, h, i) => sum + h - (low[i] ?? 0), 0);
     },
     partitions: partitionCount,
+    async deleteGroup(group) {
+      if ((await admin.listGroups()).has(group)) await admin.deleteGroups({ groups: [group] });
+    },
     async fill(topic, n, make, onProgress) {
       producer ??= new Producer({ ...options, acks: ProduceAcks.ALL });
       const partitions = await partitionCount(topic);

@@ -12,7 +12,7 @@
  * A canonical event (sink/canonical.ts) is staged as its raw text and its fields are extracted by
  * the COPY (extract.ts); any other record as its routed values, packed (schema.ts).
  */
-import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { TableDef } from "../../events";
@@ -22,7 +22,7 @@ import { filePath } from "../../storage/layout";
 import type { RoutedRecord } from "../route";
 import { canonicalSelect } from "./extract";
 import { canPackPlain, ident, literal, packJson, packPlain, RAW_COLUMN, stageDdl, stageLayout, tableSelect, type StageLayout } from "./schema";
-import { StageRows } from "./stage-rows";
+import type { StageRows } from "./stage-rows";
 
 export type Compression = "zstd" | "snappy";
 
@@ -91,18 +91,24 @@ export class DuckdbParquetWriter {
     private readonly layout: StageLayout,
     private readonly stages: readonly Stage[],
     private readonly compression: Compression,
+    rows: StageRows,
   ) {
     this.pool = new Pool(copyCons);
     tables.forEach((t, i) => this.bits.set(t.name, 1 << i));
     this.active = stages[0];
-    this.rows = new StageRows(layout.numbers.length);
+    this.rows = rows;
     const at = (column: string) => layout.numbers.indexOf(column); // -1: no table has it
     this.canonicalNumbers = { partition: at("kafka_partition"), offset: at("kafka_offset"), timestamp: at("timestamp"), ingestedAt: at("ingested_at") };
     this.strings = new Array<string | null>(layout.strings.length).fill(null);
   }
 
-  /** Opens an in-memory DuckDB with three staging tables for the union of `tables`' columns. */
+  /**
+   * Opens an in-memory DuckDB with three staging tables for the union of `tables`' columns. DuckDB
+   * is loaded here, on first use, not when this module is: a process that writes nothing (a batch
+   * run over an empty increment, a Trino-only tool) does not pay its ~0.15 CPU-s of loading.
+   */
   static async open(tables: readonly TableDef[], options: ParquetWriterOptions): Promise<DuckdbParquetWriter> {
+    const [{ DuckDBInstance }, { StageRows }] = await Promise.all([import("@duckdb/node-api"), import("./stage-rows.js")]);
     fs.mkdirSync(options.tmpDir, { recursive: true });
     const instance = await DuckDBInstance.create(":memory:", {
       memory_limit: options.memoryLimit,
@@ -124,7 +130,7 @@ export class DuckdbParquetWriter {
       await appendCon.run(stageDdl(s.name, layout));
       s.appender = await appendCon.createAppender(s.name);
     }
-    return new DuckdbParquetWriter(instance, appendCon, copyCons, tables, layout, stages, options.compression);
+    return new DuckdbParquetWriter(instance, appendCon, copyCons, tables, layout, stages, options.compression, new StageRows(layout.numbers.length));
   }
 
   /** Records staged in the active stage. */

@@ -2,7 +2,8 @@
  * The admin calls of the Kafka Transport on @platformatic/kafka's Admin client: topics, offsets
  * and a group's committed offsets, as plain numbers. Created on first use.
  */
-import { Admin, type ClusterTopicMetadata } from "@platformatic/kafka";
+import type { ClusterTopicMetadata } from "@platformatic/kafka";
+import { Admin } from "./client";
 import type { Offsets } from "../transport";
 import type { Logger } from "../../logger";
 import { clientOptions, type KafkaClientSettings } from "./client-options";

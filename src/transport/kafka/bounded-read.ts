@@ -4,10 +4,14 @@
  * coordinator's join round costs seconds), no member for the sink's group to rebalance around.
  * Every fetch asks with maxWaitTime 0, so the broker answers at once with what it has and no fetch
  * is ever held open for records past the bound; an empty increment makes no fetch at all.
- * The next round is fetched while the current one is handed over (one round ahead, bounded by
- * FETCH_MAX_BYTES), so the network and the caller's work overlap.
+ * The next round is fetched while the current one is handed over (one round ahead), so the
+ * network and the caller's work overlap. Memory: each round asks for at most `maxBytes` (shared
+ * evenly by the partitions it asks for; KAFKA_FETCH_MAX_BYTES), and a read holds two rounds at most.
+ * The records' values are views of the response's socket chunks, so a round's bytes stay allocated
+ * until its records are handed over and dropped; small rounds keep that short-lived.
  */
-import { IS_CONTROL, type Consumer, type RecordsBatch, type fetchV17 } from "@platformatic/kafka";
+import type { Consumer, RecordsBatch, fetchV17 } from "@platformatic/kafka";
+import { IS_CONTROL } from "./client";
 import { TransportError } from "../../errors";
 import type { Logger } from "../../logger";
 import type { LogRecord, Offsets, ReadOptions } from "../transport";
@@ -17,9 +21,6 @@ import { toTransportError } from "./errors";
 export type ReadingConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>;
 type FetchResponse = fetchV17.FetchResponse;
 
-/** Bytes per partition and per request of one fetch round (Kafka's defaults are 1 MiB and 50 MiB). */
-const PARTITION_MAX_BYTES = 4 * 1024 * 1024;
-const FETCH_MAX_BYTES = 16 * 1024 * 1024;
 /** How long the broker may hold a fetch for more data: never (a bounded read asks only for what is there). */
 const MAX_WAIT_MS = 0;
 /** Rounds in a row that move no partition before the read ends: the records below the bound are gone (retention). */
@@ -33,8 +34,11 @@ interface Round {
   moved: boolean;
 }
 
-/** Reads each partition of options.from up to options.to (clamped to the log's start offsets `starts`). */
-export async function readBounded(consumer: ReadingConsumer, options: ReadOptions, starts: Offsets, logger: Logger): Promise<void> {
+/**
+ * Reads each partition of options.from up to options.to (clamped to the log's start offsets
+ * `starts`), each fetch round asking for at most `maxBytes`.
+ */
+export async function readBounded(consumer: ReadingConsumer, options: ReadOptions, starts: Offsets, maxBytes: number, logger: Logger): Promise<void> {
   const { topic, to, signal } = options;
   const maxBatch = options.maxBatch ?? 10_000;
   let positions = new Map<number, number>();
@@ -44,12 +48,12 @@ export async function readBounded(consumer: ReadingConsumer, options: ReadOption
   }
   consumer.topics.track(topic);
   let idle = 0;
-  let pending = positions.size > 0 ? fetchRound(consumer, topic, positions, to, logger) : null;
+  let pending = positions.size > 0 ? fetchRound(consumer, topic, positions, to, maxBytes, logger) : null;
   while (pending && !signal?.aborted) {
     const round = await pending;
     idle = round.moved ? 0 : idle + 1;
     positions = round.next;
-    pending = positions.size > 0 && idle < IDLE_ROUNDS ? fetchRound(consumer, topic, positions, to, logger) : null;
+    pending = positions.size > 0 && idle < IDLE_ROUNDS ? fetchRound(consumer, topic, positions, to, maxBytes, logger) : null;
     try {
       for (const records of round.records.values()) {
         for (let i = 0; i < records.length && !signal?.aborted; i += maxBatch) {
@@ -68,7 +72,7 @@ export async function readBounded(consumer: ReadingConsumer, options: ReadOption
 }
 
 /** One Fetch per leader for every partition short of its bound, decoded. */
-async function fetchRound(consumer: ReadingConsumer, topic: string, positions: ReadonlyMap<number, number>, to: Offsets, logger: Logger): Promise<Round> {
+async function fetchRound(consumer: ReadingConsumer, topic: string, positions: ReadonlyMap<number, number>, to: Offsets, maxBytes: number, logger: Logger): Promise<Round> {
   let metadata;
   try {
     metadata = (await consumer.metadata({ topics: [topic] })).topics.get(topic);
@@ -77,16 +81,18 @@ async function fetchRound(consumer: ReadingConsumer, topic: string, positions: R
   }
   if (!metadata) throw new TransportError(`read ${topic}: the topic does not exist`, { retriable: false });
   const byLeader = new Map<number, fetchV17.FetchRequestPartition[]>();
+  // Shared evenly: every partition still short of its bound moves in every round.
+  const partitionMaxBytes = Math.max(1, Math.floor(maxBytes / positions.size));
   for (const [partition, offset] of positions) {
     const leader = metadata.partitions[partition]?.leader ?? -1;
-    const request = { partition, fetchOffset: BigInt(offset), partitionMaxBytes: PARTITION_MAX_BYTES, currentLeaderEpoch: -1, lastFetchedEpoch: -1 };
+    const request = { partition, fetchOffset: BigInt(offset), partitionMaxBytes, currentLeaderEpoch: -1, lastFetchedEpoch: -1 };
     byLeader.set(leader, [...(byLeader.get(leader) ?? []), request]);
   }
-  logger.debug("fetch", { topic, maxWaitMs: MAX_WAIT_MS, partitions: [...positions].map(([p, o]) => `${p}:${o}-${to.get(p)}`).join(" ") });
+  logger.debug("fetch", { topic, maxWaitMs: MAX_WAIT_MS, maxBytes, partitionMaxBytes, partitions: [...positions].map(([p, o]) => `${p}:${o}-${to.get(p)}`).join(" ") });
   let responses: FetchResponse[];
   try {
     responses = await Promise.all(
-      [...byLeader].map(([node, partitions]) => consumer.fetch({ node, topics: [{ topicId: metadata.id, partitions }], maxWaitTime: MAX_WAIT_MS, minBytes: 1, maxBytes: FETCH_MAX_BYTES })),
+      [...byLeader].map(([node, partitions]) => consumer.fetch({ node, topics: [{ topicId: metadata.id, partitions }], maxWaitTime: MAX_WAIT_MS, minBytes: 1, maxBytes })),
     );
   } catch (error) {
     throw toTransportError(`read ${topic}`, error);

@@ -6,12 +6,15 @@
 import type { BaseOptions } from "@platformatic/kafka";
 import type { KafkaConnectionConfig } from "../../config";
 
-export interface KafkaClientSettings extends Omit<KafkaConnectionConfig, "tls" | "sasl">, Partial<Pick<KafkaConnectionConfig, "tls" | "sasl">> {
+export interface KafkaClientSettings extends Omit<KafkaConnectionConfig, "tls" | "sasl" | "fetchMaxBytes">, Partial<Pick<KafkaConnectionConfig, "tls" | "sasl" | "fetchMaxBytes">> {
   /** Upper bound on one request to a broker (ms); a broker that stops answering fails calls after it. */
   requestTimeoutMs?: number;
   /** Retries per call (back-off from 100 ms, doubling, at most 1 s apart). */
   retries?: number;
 }
+
+/** KAFKA_FETCH_MAX_BYTES's default, for clients built without the configuration (tools, tests). */
+export const DEFAULT_FETCH_MAX_BYTES = 512 * 1024;
 
 /** Retries of one call after the first attempt: with the back-off below, ~2.5 s of waiting in all. */
 export const DEFAULT_RETRIES = 5;

@@ -14,9 +14,10 @@
  * (trackConnections) and, once close() has settled, those still open are closed (closeClient).
  */
 import { subscribe } from "node:diagnostics_channel";
-import { instancesChannel, type Connection, type ConnectionPool } from "@platformatic/kafka";
+import type { Connection, ConnectionPool } from "@platformatic/kafka";
 import { describeError } from "../../errors";
 import type { Logger } from "../../logger";
+import { instancesChannel } from "./client";
 import { toTransportError } from "./errors";
 
 /** The part of a client (Producer, Consumer, Admin) this module needs. */

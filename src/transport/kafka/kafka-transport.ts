@@ -9,12 +9,12 @@
  * The embedded default never loads this file (factory.ts imports it on demand).
  */
 import { randomUUID } from "node:crypto";
-import { Consumer, ListOffsetTimestamps } from "@platformatic/kafka";
+import { Consumer, ListOffsetTimestamps } from "./client";
 import type { Logger } from "../../logger";
 import type { ConsumeOptions, LogProducer, Offsets, ProducerOptions, ReadOptions, Subscription, Transport } from "../transport";
 import { KafkaAdmin } from "./admin";
 import { readBounded, type ReadingConsumer } from "./bounded-read";
-import { clientOptions, type KafkaClientSettings } from "./client-options";
+import { clientOptions, DEFAULT_FETCH_MAX_BYTES, type KafkaClientSettings } from "./client-options";
 import { closeClient, trackConnections } from "./close-client";
 import { toTransportError } from "./errors";
 import { KafkaLogProducer } from "./producer";
@@ -112,7 +112,7 @@ export class KafkaTransport implements Transport {
     const consumer = this.reader();
     const logger = this.options.logger.child("read");
     try {
-      await readBounded(consumer, options, starts, logger);
+      await readBounded(consumer, options, starts, this.options.fetchMaxBytes ?? DEFAULT_FETCH_MAX_BYTES, logger);
     } finally {
       await closeClient(consumer, () => consumer.close(), logger, "reading consumer");
     }

@@ -18,7 +18,7 @@
  * wrote before the connection broke is not written twice; after a send fails for good the client
  * takes a fresh producer id for the next one (its sequence state is unknown).
  */
-import { Producer, ProduceAcks } from "@platformatic/kafka";
+import { Producer, ProduceAcks } from "./client";
 import { TransportError } from "../../errors";
 import { Pool } from "../../pool";
 import type { Logger } from "../../logger";

@@ -15,8 +15,9 @@
  * takes away are forgotten at once (`lost`). On stop it hands its partitions over (`revoked`, which
  * commits what is staged) while still a member, then leaves the group.
  */
-import { MessagesStreamFallbackModes, MessagesStreamModes, type Consumer } from "@platformatic/kafka";
+import type { Consumer } from "@platformatic/kafka";
 import { describeError } from "../../errors";
+import { MessagesStreamFallbackModes, MessagesStreamModes } from "./client";
 import type { Logger } from "../../logger";
 import { yieldToEventLoop } from "../event-loop";
 import type { ConsumeOptions, Offsets, Subscription } from "../transport";
@@ -156,7 +157,7 @@ export class KafkaSubscription implements Subscription {
         const cause = this.rejoin;
         this.rejoin = null;
         // Closing the topic's last stream lets the next one join the group anew.
-        await this.reader?.close().catch(() => undefined);
+        await this.closeReader(this.reader);
         await this.reopen(cause);
         continue;
       }
