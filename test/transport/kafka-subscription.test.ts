@@ -10,6 +10,7 @@ import type { Consumer } from "@platformatic/kafka";
 import { silentLogger } from "../../src/logger";
 import type { Ownership } from "../../src/transport";
 import { KafkaSubscription } from "../../src/transport/kafka/subscription";
+import { until } from "../sink/sink-process";
 
 /** A message stream that never has a record. */
 class IdleStream extends EventEmitter {
@@ -60,13 +61,8 @@ function subscribe(): { consumer: FakeConsumer; errors: Error[]; lost: number[][
   return { consumer, errors, lost, subscription };
 }
 
-async function waitFor(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Waits up to 5 s for `check`, failing with `what`. */
+const waitFor = (check: () => boolean, what: string) => until(check, 5000, () => what);
 
 describe("a Kafka subscription's consumer errors", () => {
   it("forgets its partitions and joins the group again when the client lost its membership for a retriable cause", async () => {
