@@ -268,7 +268,7 @@ export const SETTINGS: readonly Setting[] = [
   { variable: "SINK_SESSION_TIMEOUT_MS", default: "30000", meaning: "How long a silent sink worker keeps its partitions: Kafka's session timeout; on the embedded log, the lease's time to live (a killed sink's lease is taken over at once on the same host)." },
   { variable: "SINK_ROLL_ROWS", default: "50000", meaning: "Roll (commit) the open files when this many records are buffered." },
   { variable: "SINK_ROLL_BYTES", default: "33554432", meaning: "Roll the open files when buffered input reaches this many bytes." },
-  { variable: "SINK_ROLL_INTERVAL_MS", default: "2000", meaning: "Streaming mode: roll files at least this often, even when no new events arrive (batch mode rolls on rows and bytes only)." },
+  { variable: "SINK_ROLL_INTERVAL_MS", default: "1000", meaning: "Streaming mode: commit what is staged this long after its first record, even when no new events arrive (batch mode rolls on rows and bytes only). Shorter: fresher tables, more files (compaction merges them)." },
   { variable: "SINK_MAX_MESSAGE_BYTES", default: "65536", meaning: "Larger messages are dead-lettered as oversized." },
   { variable: "SINK_METRICS_PORT", default: "9464", meaning: "Prometheus metrics port of the streaming sink (0 disables)." },
   { variable: "SINK_COMPRESSION", default: "zstd", meaning: "Parquet compression: `zstd` or `snappy`." },

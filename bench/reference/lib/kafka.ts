@@ -14,6 +14,8 @@ export interface TopicTools {
   deleteGroup(group: string): Promise<void>;
   /** Appends `n` messages made by `make(i)`, spread round-robin over the partitions. */
   fill(topic: string, n: number, make: (i: number) => string, onProgress?: (done: number) => void): Promise<void>;
+  /** Appends `values` to one partition in one send (acks=all); resolves once the broker acknowledged them. */
+  append(topic: string, partition: number, values: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,6 +69,10 @@ export async function topicTools(brokers: string[]): Promise<TopicTools> {
         if (inFlight.size >= 4) await Promise.race(inFlight);
       }
       await Promise.all(inFlight);
+    },
+    async append(topic, partition, values) {
+      producer ??= new Producer({ ...options, acks: ProduceAcks.ALL });
+      await producer.send({ messages: values.map((value) => ({ topic, partition, value: Buffer.from(value) })) });
     },
     async close() {
       await producer?.close();
