@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { configTable } from "../src/bin/config-docs";
 import { CONFIG_DOCS, loadConfig, SETTINGS } from "../src/config";
+import { DEFAULT_FETCH_MAX_BYTES } from "../src/transport/kafka/client-options";
 
 describe("configuration", () => {
   it("runs everything on the embedded default when nothing is set", () => {
@@ -62,6 +63,8 @@ describe("configuration", () => {
     const row = (name: string) => SETTINGS.find((s) => s.variable === name)!;
     assert.equal(String(config.sink.rollMaxBytes), row("SINK_ROLL_BYTES").default);
     assert.equal(config.sink.writerMemory, row("SINK_WRITER_MEMORY").default);
+    // Kafka clients built without the configuration (tools, tests) fetch as much as configured ones.
+    assert.equal(DEFAULT_FETCH_MAX_BYTES, config.transport.kafka.fetchMaxBytes);
     assert.equal(config.sink.fault.point, null);
   });
 

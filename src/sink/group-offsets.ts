@@ -3,10 +3,11 @@
  * position on restart comes from the committed files). In the background, latest position only:
  * no commit waits for it, and a burst of commits costs one offset commit.
  *
- * Why: kafkajs commits a group's offsets from outside a live member through a consumer that joins
- * the group and waits out a fetch (~5 s each, bench/RESULTS.md "sink on the real stack"); in the
- * commit path that held every later batch. The runner settles the last report before it stops
- * consuming, while the group still has a live member.
+ * Why in the background: a commit is a round trip to the group coordinator that no batch needs to
+ * wait for (and on the kafkajs client this project once used, a commit from outside a live member
+ * joined the group and waited out a fetch, ~5 s each: bench/RESULTS.md "sink on the real stack").
+ * The runner settles the last report before it hands partitions over, while this worker is still
+ * a live member: a group with live members takes commits only from one of them.
  */
 import type { Logger } from "../logger";
 import type { Transport } from "../transport";

@@ -192,8 +192,8 @@ export async function runSink(options: RunSinkOptions): Promise<SinkSummary> {
       },
       revoked: async (partitions) => {
         for (const [p, n] of await loop.release(partitions)) handedOver.set(p, n);
-        // The position reaches the group while this member is still in it (a commit from outside a
-        // live member costs kafkajs a group join and a fetch wait, ~5 s).
+        // The position reaches the group while this member is still in it: a group with live
+        // members takes commits only from one of them.
         await groupOffsets.settled();
         onOwnershipChange("handed over", partitions);
       },

@@ -48,15 +48,17 @@ export class SinkProcess {
 
   /** Waits until the process is frozen (state T in /proc). */
   async waitFrozen(timeoutMs = 20_000): Promise<void> {
-    const frozen = () => {
-      try {
-        const stat = fs.readFileSync(`/proc/${this.pid}/stat`, "utf8");
-        return stat.slice(stat.lastIndexOf(")") + 2).startsWith("T");
-      } catch {
-        return false;
-      }
-    };
-    await until(frozen, timeoutMs, () => `pid ${this.pid} did not freeze:\n${this.stderr}`, this.exited);
+    await until(() => processState(this.pid) === "T", timeoutMs, () => `pid ${this.pid} did not freeze:\n${this.stderr}`, this.exited);
+  }
+}
+
+/** The state letter of `pid` in /proc (R, S, T stopped, Z zombie...), or null when there is no such process. */
+export function processState(pid: number): string | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.charAt(stat.lastIndexOf(")") + 2) || null;
+  } catch {
+    return null;
   }
 }
 

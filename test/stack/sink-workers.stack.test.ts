@@ -25,7 +25,7 @@ import { catalog } from "../load/helpers";
 import { sample, samples } from "../helpers/metrics";
 import { freePort } from "../helpers/ports";
 import { duck } from "../sink/helpers";
-import { killSinkProcesses, SinkProcess, until } from "../sink/sink-process";
+import { killSinkProcesses, processState, SinkProcess, until } from "../sink/sink-process";
 import { ensureStack, stackEnv } from "./stack";
 
 after(killSinkProcesses);
@@ -177,12 +177,8 @@ async function runScenario(run: Run, schedule: (run: Run) => Promise<void>): Pro
 
 /** True while `pid` is a live process (a zombie counts as gone). */
 function alive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return !stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
-  } catch {
-    return false;
-  }
+  const state = processState(pid);
+  return state !== null && state !== "Z";
 }
 
 describe("sink workers in a consumer group on the real stack", () => {
