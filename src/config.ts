@@ -238,7 +238,7 @@ export const SETTINGS: readonly Setting[] = [
   { variable: "API_CATCHUP_INTERVAL_MS", default: "60000", meaning: "How often the API replays the log tail into its state store while serving (0: only at start): applies what a crashed replica logged but did not record, and keeps `applied_events` small." },
   { variable: "API_CRASH_BEFORE_STORE", default: "0", meaning: "Tests only: the API kills itself (SIGKILL) once the Nth guild or keyed request's event is in the log, before its state is written (0: never)." },
   { variable: "MAX_NAME_LENGTH", default: "64", meaning: "Longest item or guild name accepted." },
-  { variable: "PUBLISH_LINGER_MS", default: "2", meaning: "How long a batch waits for more events before it is sent." },
+  { variable: "PUBLISH_LINGER_MS", default: "0", meaning: "How long a batch waits for more events before it is sent (0: the next timer tick, ~1 ms); batches also grow while others are in flight." },
   { variable: "PUBLISH_MAX_BATCH", default: "1000", meaning: "Most events per batch sent to the log." },
   { variable: "PUBLISH_MAX_IN_FLIGHT", default: "4", meaning: "Batches in flight at once (on Kafka, one idempotent producer each); batches in flight never share a player." },
   { variable: "PUBLISH_MAX_QUEUE", default: "10000", meaning: "Events waiting or in flight before requests are refused with 503." },
