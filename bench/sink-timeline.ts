@@ -11,6 +11,7 @@
  *   npm run bench -- sink-timeline [--events 10000] [--rounds 3] [--partitions 2] [--baseline ../other-checkout]
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { topicTools } from "./reference/lib/kafka";
@@ -103,7 +104,7 @@ export async function run(argv: string[]): Promise<void> {
 }
 
 function loadAverage(): string {
-  return fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  return os.loadavg().map((l) => l.toFixed(2)).join(" ");
 }
 
 function log(msg: string): void {

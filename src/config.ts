@@ -315,6 +315,11 @@ function defaultOf(env: Env, name: string): string {
   return template.replace(/\$([A-Z_]+)/g, (_, ref: string) => (ref === "PROJECT_DIR" ? PROJECT_DIR : str(env, ref)));
 }
 
+/** The default of `name` with no other variable set, for code that runs without the configuration (tools, tests). */
+export function settingDefault(name: string): string {
+  return defaultOf({}, name);
+}
+
 /** The trimmed value of `name`, or its default when it is unset or blank. */
 function str(env: Env, name: string): string {
   const value = env[name];

@@ -203,7 +203,6 @@ describe("sink workers in a consumer group on the real stack", () => {
     }
   });
 
-
   it("lands each answered event exactly once while a worker is killed, one is frozen past the session timeout, and one is added", async () => {
     const run = setUp("workers-a");
     await scenario(run, async ({ workers }) => {

@@ -55,6 +55,15 @@ function own(m: GroupMember, from: Record<number, number> = {}): number[] {
   return m.own(taken, new Map(Object.entries(from).map(([p, o]) => [Number(p), o])));
 }
 
+/** A member that joined as m-1 and owns `partitions`, recovered at `from`. */
+function owning(partitions: number[], from: Record<number, number> = {}): ReturnType<typeof member> {
+  const joined = member();
+  joined.client.join("m-1", partitions);
+  joined.member.sync("join");
+  own(joined.member, from);
+  return joined;
+}
+
 describe("a sink worker's consumer-group membership", () => {
   it("queues the partitions of its first assignment for recovery and owns them once recovered", () => {
     const { client, member: m, lost } = member();
@@ -66,10 +75,7 @@ describe("a sink worker's consumer-group membership", () => {
   });
 
   it("reports a partition the group takes away as lost, and queues only what is new", () => {
-    const { client, member: m, lost } = member();
-    client.join("m-1", [0, 1]);
-    m.sync("join");
-    own(m);
+    const { client, member: m, lost } = owning([0, 1]);
     client.join("m-1", [1, 3]);
     assert.equal(m.sync("rebalance"), true);
     assert.deepEqual(lost, [[0]]);
@@ -78,10 +84,7 @@ describe("a sink worker's consumer-group membership", () => {
   });
 
   it("keeps its partitions through a rebalance that leaves its share alone", () => {
-    const { client, member: m, lost } = member();
-    client.join("m-1", [0, 1]);
-    m.sync("join");
-    own(m);
+    const { client, member: m, lost } = owning([0, 1]);
     client.join("m-1", [0, 1]);
     assert.equal(m.sync("join"), false);
     assert.deepEqual(lost, []);
@@ -89,10 +92,7 @@ describe("a sink worker's consumer-group membership", () => {
   });
 
   it("loses every partition when it rejoins under a new member id, even those given back, and recovers them anew", () => {
-    const { client, member: m, lost, reasons } = member();
-    client.join("m-1", [0, 1, 2]);
-    m.sync("join");
-    own(m);
+    const { client, member: m, lost, reasons } = owning([0, 1, 2]);
     // Frozen past the session timeout: the group dropped it; it joins again and the sticky assignor gives it 1 and 2 back.
     client.join("m-2", [1, 2]);
     assert.equal(m.sync("join"), true);
@@ -116,29 +116,20 @@ describe("a sink worker's consumer-group membership", () => {
   });
 
   it("refuses to confirm partitions it does not own", async () => {
-    const { client, member: m } = member();
-    client.join("m-1", [0]);
-    m.sync("join");
-    own(m);
+    const { client, member: m } = owning([0]);
     await assert.rejects(m.confirm([0, 1]), (e: unknown) => e instanceof FencedError && /1 are not this member's/.test(e.message));
     assert.deepEqual(client.commits, []);
   });
 
   it("confirms owned partitions with an OffsetCommit of their last checkpoints", async () => {
-    const { client, member: m } = member();
-    client.join("m-1", [0, 1]);
-    m.sync("join");
-    own(m, { 0: 3, 1: 4 });
+    const { client, member: m } = owning([0, 1], { 0: 3, 1: 4 });
     m.checkpoint(1, 10);
     await m.confirm([0, 1]);
     assert.deepEqual(client.commits, [[{ partition: 0, offset: 3n }, { partition: 1, offset: 10n }]]);
   });
 
   it("loses everything when the coordinator says it is no longer a member, and takes its next assignment as new", async () => {
-    const { client, member: m, lost } = member();
-    client.join("m-1", [0, 1]);
-    m.sync("join");
-    own(m);
+    const { client, member: m, lost } = owning([0, 1]);
     client.refuse = "UNKNOWN_MEMBER_ID";
     await assert.rejects(m.confirm([0]), FencedError);
     assert.deepEqual(lost, [[0, 1]]);
@@ -150,10 +141,7 @@ describe("a sink worker's consumer-group membership", () => {
   });
 
   it("hands everything over on release and reports nothing lost when the group then lets it go", () => {
-    const { client, member: m, lost } = member();
-    client.join("m-1", [0, 1]);
-    m.sync("join");
-    own(m);
+    const { client, member: m, lost } = owning([0, 1]);
     assert.deepEqual(m.release(), [0, 1]);
     client.assignments = [];
     client.memberId = null;

@@ -23,6 +23,8 @@ export async function topicTools(brokers: string[]): Promise<TopicTools> {
   const options = { clientId: "game-events-bench", bootstrapBrokers: brokers };
   const admin = new Admin(options);
   let producer: Producer | null = null;
+  /** The one producer of these tools (acks=all), created on first use. */
+  const theProducer = () => (producer ??= new Producer({ ...options, acks: ProduceAcks.ALL }));
 
   const partitionCount = async (topic: string) => (await admin.metadata({ topics: [topic], forceUpdate: true })).topics.get(topic)?.partitionsCount ?? 0;
   const offsets = async (topic: string, timestamp: bigint) => {
@@ -54,7 +56,7 @@ export async function topicTools(brokers: string[]): Promise<TopicTools> {
       if ((await admin.listGroups()).has(group)) await admin.deleteGroups({ groups: [group] });
     },
     async fill(topic, n, make, onProgress) {
-      producer ??= new Producer({ ...options, acks: ProduceAcks.ALL });
+      const sender = theProducer();
       const partitions = await partitionCount(topic);
       const batch = 4000;
       const inFlight = new Set<Promise<unknown>>();
@@ -62,7 +64,7 @@ export async function topicTools(brokers: string[]): Promise<TopicTools> {
         const end = Math.min(n, start + batch);
         const messages = [];
         for (let i = start; i < end; i++) messages.push({ topic, partition: i % partitions, value: Buffer.from(make(i)) });
-        const send = producer.send({ messages }).then(() => onProgress?.(end));
+        const send = sender.send({ messages }).then(() => onProgress?.(end));
         inFlight.add(send);
         const settle = () => inFlight.delete(send);
         send.then(settle, settle);
@@ -71,8 +73,7 @@ export async function topicTools(brokers: string[]): Promise<TopicTools> {
       await Promise.all(inFlight);
     },
     async append(topic, partition, values) {
-      producer ??= new Producer({ ...options, acks: ProduceAcks.ALL });
-      await producer.send({ messages: values.map((value) => ({ topic, partition, value: Buffer.from(value) })) });
+      await theProducer().send({ messages: values.map((value) => ({ topic, partition, value: Buffer.from(value) })) });
     },
     async close() {
       await producer?.close();

@@ -4,7 +4,7 @@
  * handshake fails every client the same way, after the same bound.
  */
 import type { BaseOptions } from "@platformatic/kafka";
-import { SETTINGS, type KafkaConnectionConfig } from "../../config";
+import { settingDefault, type KafkaConnectionConfig } from "../../config";
 
 export interface KafkaClientSettings extends Omit<KafkaConnectionConfig, "tls" | "sasl" | "fetchMaxBytes">, Partial<Pick<KafkaConnectionConfig, "tls" | "sasl" | "fetchMaxBytes">> {
   /** Upper bound on one request to a broker (ms); a broker that stops answering fails calls after it. */
@@ -14,7 +14,7 @@ export interface KafkaClientSettings extends Omit<KafkaConnectionConfig, "tls" |
 }
 
 /** KAFKA_FETCH_MAX_BYTES's default (its row in SETTINGS), for clients built without the configuration (tools, tests). */
-export const DEFAULT_FETCH_MAX_BYTES = Number(SETTINGS.find((s) => s.variable === "KAFKA_FETCH_MAX_BYTES")?.default);
+export const DEFAULT_FETCH_MAX_BYTES = Number(settingDefault("KAFKA_FETCH_MAX_BYTES"));
 
 /** Retries of one call after the first attempt: with the back-off below, ~2.5 s of waiting in all. */
 export const DEFAULT_RETRIES = 5;
